@@ -1,0 +1,3 @@
+"""claims-audit: flag health claims that need a citation or an edit before publication."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,7 @@
+"""Allows `python -m audit`, the same entry as run_audit.py and the console script."""
+
+import sys
+
+from audit.cli import main
+
+sys.exit(main())

@@ -1,0 +1,228 @@
+"""From matcher hits to findings: exceptions, context (cited, hedged, negated, question), dedupe.
+
+Only sentences with a hit are looked at, so the cost follows the number of claims, not the
+number of rules or words.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from spacy.tokens import Doc
+
+from audit.document import Document
+from audit.evidence import Cues, Sentence
+from audit.findings import SEVERITY_RANK, Finding
+from audit.rulebook import Rule, RuleBook
+
+_COMPILED: dict[int, tuple[RuleBook, Cues, list[tuple[Rule, re.Pattern]]]] = {}
+
+
+def compiled(rulebook: RuleBook) -> tuple[Cues, list[tuple[Rule, re.Pattern]]]:
+    """Cue regexes and rule regexes, compiled once per rule book."""
+    entry = _COMPILED.get(id(rulebook))
+    if entry is None or entry[0] is not rulebook:
+        cues = Cues.from_rulebook(rulebook)
+        regex_rules = [(r, re.compile(rx)) for r in rulebook.rules for rx in r.regex]
+        entry = _COMPILED[id(rulebook)] = (rulebook, cues, regex_rules)
+    return entry[1], entry[2]
+
+
+def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(s < a[1] and a[0] < e for s, e in spans)
+
+
+def find_claims(document: Document, doc: Doc, rulebook: RuleBook) -> list[Finding]:
+    cues, regex_rules = compiled(rulebook)
+    hits: list[tuple[str, int, int]] = []  # (rule id, char start, char end) in plain text
+    exceptions: dict[str, list[tuple[int, int]]] = {}
+    for key, s, e in doc.user_data.get("claims_matches", ()):
+        span = (doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text))
+        if key.endswith("#except"):
+            exceptions.setdefault(key[:-7], []).append(span)
+        else:
+            hits.append((key, *span))
+    for rule, rx in regex_rules:
+        for m in rx.finditer(document.text):
+            if m.end() > m.start():
+                hits.append((rule.id, m.start(), m.end()))
+    if not hits:
+        return []
+
+    sent_starts: list[int] = []
+    sent_ends: list[int] = []
+    for sent in doc.sents:
+        text = sent.text
+        lead = len(text) - len(text.lstrip())
+        trail = len(text) - len(text.rstrip())
+        if len(text) - lead - trail > 0:
+            sent_starts.append(sent.start_char + lead)
+            sent_ends.append(sent.end_char - trail)
+    block_starts = [b.start for b in document.blocks]
+    sentences: dict[int, Sentence] = {}
+    best: dict[tuple[int, str], tuple] = {}
+
+    for rule_id, start, end in sorted(hits, key=lambda h: (h[1], -h[2], h[0])):
+        rule = rulebook.by_id[rule_id]
+        if _overlaps((start, end), exceptions.get(rule_id, [])):
+            continue
+        si = bisect_right(sent_starts, start) - 1
+        if si < 0 or end > sent_ends[si]:
+            continue
+        if not _HAS_LETTER.search(document.text, sent_starts[si], sent_ends[si]):
+            continue  # a bare figure ("20%" in a table cell) states nothing about anyone
+        bi = bisect_right(block_starts, start) - 1
+        if bi < 0 or not document.blocks[bi].audited:
+            continue
+        if _in_url(document, start, end):
+            continue
+        if rule.when["scope"] == "link" and not _in_link_text(document, start, end):
+            continue
+        if rule.near and not _near(
+            document, rule.near, cues, sent_starts[si], sent_ends[si], start, end
+        ):
+            continue
+        sentence = sentences.get(si)
+        if sentence is None:
+            nxt = si + 1
+            same_block = nxt < len(sent_starts) and (
+                bi + 1 >= len(block_starts) or sent_starts[nxt] < block_starts[bi + 1]
+            )
+            sentence = Sentence(
+                document,
+                cues,
+                sent_starts[si],
+                sent_ends[si],
+                sent_starts[nxt] if same_block else None,
+                sent_ends[nxt] if same_block else None,
+            )
+            sentences[si] = sentence
+        outcome = _apply_context(rule, sentence, start, end)
+        if outcome is None:
+            continue
+        severity, qualifiers = outcome
+        key = (si, rule.category)
+        candidate = (
+            SEVERITY_RANK[severity],
+            -start,
+            end - start,
+            rule,
+            start,
+            end,
+            severity,
+            qualifiers,
+        )
+        if key not in best or candidate[:3] > best[key][:3]:
+            best[key] = candidate
+
+    findings = []
+    for (si, _), (_, _, _, rule, start, end, severity, qualifiers) in best.items():
+        findings.append(_finding(document, rule, sentences[si], start, end, severity, qualifiers))
+    return findings
+
+
+def _apply_context(rule: Rule, s: Sentence, start: int, end: int) -> tuple[str, list[str]] | None:
+    when = rule.when
+    severity = rule.severity
+    qualifiers: list[str] = []
+
+    def lower(to: str) -> None:
+        nonlocal severity
+        if SEVERITY_RANK[to] < SEVERITY_RANK[severity]:
+            severity = to
+
+    if when["question"] != "keep" and s.question:
+        if when["question"] == "suppress":
+            return None
+        lower("info")
+        qualifiers.append("question")
+    if when["negated"] == "suppress" and s.negated(start, end):
+        return None
+    if when["hedged"] != "keep" and s.hedged(start, end):
+        if when["hedged"] == "suppress":
+            return None
+        lower("info")
+        qualifiers.append("hedged")
+    if s.citation() is not None:
+        if when["cited"] == "suppress":
+            return None
+        if when["cited"] == "info":
+            lower("info")
+        qualifiers.append("cited")
+    return severity, qualifiers
+
+
+def _in_url(document: Document, start: int, end: int) -> bool:
+    return any(lk.kind == "url" and lk.start <= start and end <= lk.end for lk in document.links)
+
+
+def _in_link_text(document: Document, start: int, end: int) -> bool:
+    return any(
+        lk.kind == "link" and lk.start <= start and end <= lk.end + 1 for lk in document.links
+    )
+
+
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"[\w'\u2019-]+")
+
+
+def _near(
+    document: Document, near: dict, cues: Cues, s_start: int, s_end: int, start: int, end: int
+) -> bool:
+    words = cues.lexicon_sets.get(near["lexicon"], frozenset())
+    window = near["window"]
+    text = document.text
+    side = near["side"]
+    found: list[str] = []
+    if side in ("after", "either"):
+        found += [m.group().lower() for m in _WORD.finditer(text, end, s_end)][:window]
+    if side in ("before", "either"):
+        found += [m.group().lower() for m in _WORD.finditer(text, s_start, start)][-window:]
+    found += [m.group().lower() for m in _WORD.finditer(text, start, end)]
+    if any(w in words for w in found):
+        return True
+    # Multi-word lexicon entries ("blood pressure") are checked on the joined window.
+    joined = " ".join(found)
+    return any(" " in w and w in joined for w in words)
+
+
+def _finding(
+    document: Document,
+    rule: Rule,
+    s: Sentence,
+    start: int,
+    end: int,
+    severity: str,
+    qualifiers: list[str],
+) -> Finding:
+    src_start, src_end = document.source_span(start, end)
+    sent_src = document.source_span(s.start, s.end)
+    line, col = document.lines.position(src_start)
+    end_line, end_col = document.lines.position(src_end)
+    message = rule.message
+    if "cited" in qualifiers and rule.when["cited"] != "suppress":
+        message += " (cited: check that the source supports this exact claim)"
+    if "hedged" in qualifiers:
+        message += " (hedged)"
+    return Finding(
+        path=document.path,
+        line=line,
+        column=col,
+        end_line=end_line,
+        end_column=end_col,
+        start=src_start,
+        end=src_end,
+        match=document.source[src_start:src_end],
+        sentence=s.text,
+        sentence_start=sent_src[0],
+        sentence_end=sent_src[1],
+        rule=rule.id,
+        category=rule.category,
+        severity=severity,
+        action=rule.action,
+        message=message,
+        suggestion=rule.suggestion,
+        rationale=rule.rationale,
+        qualifiers=qualifiers,
+    )

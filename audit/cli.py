@@ -1,0 +1,235 @@
+"""Command line: audit paths (default), list and show rules, evaluate on a labelled corpus.
+
+Exit codes follow ESLint/textlint: 0 nothing at or above --fail-on, 1 findings at or above it,
+2 usage error, bad rules, or an input that could not be read. Every error is one line on
+stderr; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from audit import __version__
+from audit.errors import AuditError, UsageError
+
+PROG = "claims-audit"
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--rules",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="extra rule pack file or folder (repeatable)",
+    )
+    p.add_argument(
+        "--no-bundled-rules", action="store_true", help="use only the packs given with --rules"
+    )
+
+
+def audit_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog=PROG,
+        description="Flag health claims that need a citation or an edit before publication.",
+        epilog="Other commands: `%(prog)s rules [show ID]`, `%(prog)s eval CORPUS_DIR`. "
+        "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, or - for stdin")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the report here, not stdout")
+    p.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info"),
+        default="warning",
+        help="exit 1 when a finding is at or above this severity (default: warning)",
+    )
+    p.add_argument(
+        "--min-severity",
+        choices=("info", "warning", "error"),
+        default="info",
+        help="leave out findings below this severity",
+    )
+    p.add_argument("--select", metavar="IDS", help="only these rule ids or categories (comma list)")
+    p.add_argument("--ignore", metavar="IDS", help="skip these rule ids or categories (comma list)")
+    p.add_argument(
+        "--input-format",
+        choices=("auto", "markdown", "html", "text"),
+        default="auto",
+        help="format for stdin and files with other suffixes (default: guess)",
+    )
+    p.add_argument(
+        "--model",
+        metavar="NAME",
+        help="an installed spaCy pipeline to use instead of blank English",
+    )
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
+    p.add_argument("--batch-size", type=int, default=16, help=argparse.SUPPRESS)
+    p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    _common(p)
+    return p
+
+
+def _rulebook(args):
+    from audit.rulebook import load_rulebook
+
+    return load_rulebook([Path(p) for p in args.rules], bundled=not args.no_bundled_rules)
+
+
+def _filter(rulebook, select: str | None, ignore: str | None):
+    from audit.rulebook import RuleBook
+
+    def names(value: str | None) -> set[str]:
+        return {v.strip() for v in (value or "").split(",") if v.strip()}
+
+    sel, ign = names(select), names(ignore)
+    known = {r.id for r in rulebook.rules} | {r.category for r in rulebook.rules}
+    unknown = (sel | ign) - known
+    if unknown:
+        raise UsageError(f"unknown rule id or category: {', '.join(sorted(unknown))}")
+    if not sel and not ign:
+        return rulebook
+    rules = [
+        r
+        for r in rulebook.rules
+        if (not sel or r.id in sel or r.category in sel)
+        and r.id not in ign
+        and r.category not in ign
+    ]
+    return RuleBook(
+        rules, rulebook.lexicons, rulebook.files, rulebook.extra_paths, rulebook.bundled
+    )
+
+
+def cmd_audit(argv: list[str]) -> int:
+    args = audit_parser().parse_args(argv)
+    from audit.engine import run
+    from audit.findings import SEVERITY_RANK
+    from audit.inputs import discover
+    from audit.pipeline import build_pipeline
+    from audit.writers.summary import failing
+
+    inputs, missing = discover(args.paths, args.input_format)
+    if args.output:
+        out = Path(args.output).resolve()
+        if any(i.fs_path is not None and i.fs_path.resolve() == out for i in inputs):
+            raise UsageError(f"{args.output}: refusing to overwrite an input file with the report")
+    full = _rulebook(args)
+    rulebook = _filter(full, args.select, args.ignore)
+    nlp = build_pipeline(full, args.model)
+    results = run(inputs, nlp, full, batch_size=max(1, args.batch_size))
+    keep_ids = {r.id for r in rulebook.rules}
+    floor = SEVERITY_RANK[args.min_severity]
+    for r in results:
+        r.findings = [f for f in r.findings if f.rule in keep_ids and f.rank >= floor]
+    for message in missing:
+        print(f"{PROG}: {message}", file=sys.stderr)
+    for r in results:
+        for note in r.notes:
+            print(f"{PROG}: warning: {note}", file=sys.stderr)
+        if r.error:
+            print(f"{PROG}: {r.error}", file=sys.stderr)
+
+    if args.format == "json":
+        from audit.writers.json_report import to_json
+
+        report = to_json(results, args.fail_on)
+        color = False
+    else:
+        from audit.writers.console import render, use_color
+
+        color = use_color(sys.stdout if not args.output else None, args.color)
+        report = render(results, args.fail_on, color)
+        if args.quiet:
+            report = report.splitlines()[-1] + "\n"
+    if args.output:
+        _write_atomic(Path(args.output), report)
+    else:
+        sys.stdout.write(report)
+    if missing or any(r.error for r in results):
+        return EXIT_ERROR
+    return EXIT_FINDINGS if failing(results, args.fail_on) else EXIT_CLEAN
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write to a temporary file beside the target and rename, so a report is never half-written."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cmd_rules(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog=f"{PROG} rules", description="List rules, or show one.")
+    p.add_argument("action", nargs="?", choices=("list", "show"), default="list")
+    p.add_argument("rule_id", nargs="?", metavar="ID")
+    _common(p)
+    args = p.parse_args(argv)
+    from audit.rules_doc import describe, listing
+
+    rulebook = _rulebook(args)
+    if args.action == "show":
+        if not args.rule_id:
+            raise UsageError("rules show needs a rule id (see `claims-audit rules`)")
+        rule = rulebook.by_id.get(args.rule_id)
+        if rule is None:
+            raise UsageError(f"no rule with id {args.rule_id!r} (see `claims-audit rules`)")
+        sys.stdout.write(describe(rule))
+    else:
+        sys.stdout.write(listing(rulebook))
+    return EXIT_CLEAN
+
+
+def cmd_eval(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(
+        prog=f"{PROG} eval",
+        description="Precision, recall and F1 per category on a labelled corpus folder.",
+    )
+    p.add_argument("corpus", metavar="CORPUS_DIR")
+    p.add_argument("--min-severity", choices=("info", "warning", "error"), default="warning")
+    p.add_argument("--show-errors", action="store_true", help="list false positives and negatives")
+    p.add_argument("--model", metavar="NAME")
+    _common(p)
+    args = p.parse_args(argv)
+    from audit.evaluate import evaluate, format_report
+
+    rulebook = _rulebook(args)
+    report = evaluate(Path(args.corpus), rulebook, args.min_severity, args.model)
+    sys.stdout.write(format_report(report, args.show_errors))
+    return EXIT_CLEAN
+
+
+COMMANDS = {"rules": cmd_rules, "eval": cmd_eval}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in COMMANDS:
+            return COMMANDS[argv[0]](argv[1:])
+        return cmd_audit(argv)
+    except AuditError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_CLEAN
+    except SystemExit as exc:  # argparse: --help (0) and usage errors (2)
+        return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_ERROR
+    except Exception as exc:  # last resort: one line, never a traceback
+        print(f"{PROG}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_ERROR

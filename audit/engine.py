@@ -1,0 +1,116 @@
+"""One audit run: read -> document with source map -> spaCy pipeline -> checks -> findings.
+
+Documents stream through `nlp.pipe` in batches; a document that cannot be read becomes an
+entry with an error and the run goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from spacy.attrs import IS_PUNCT, IS_SPACE
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from audit.checks import find_claims
+from audit.document import Document
+from audit.errors import InputError
+from audit.findings import Finding, assign_fingerprints, sort_key
+from audit.inputs import Input, read
+from audit.readers import parse
+from audit.rulebook import RuleBook
+
+
+@dataclass
+class DocumentResult:
+    path: str
+    format: str = ""
+    words: int = 0
+    sentences: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "format": self.format,
+            "words": self.words,
+            "sentences": self.sentences,
+            "findings": len(self.findings),
+            "error": self.error,
+            "notes": self.notes,
+        }
+
+
+def count_words(doc: Doc) -> int:
+    punct = doc.count_by(IS_PUNCT).get(1, 0)
+    space = doc.count_by(IS_SPACE).get(1, 0)
+    return len(doc) - punct - space
+
+
+def count_sentences(doc: Doc) -> int:
+    return sum(1 for s in doc.sents if not s.text.isspace())
+
+
+def documents(
+    inputs: Iterable[Input], results: list[DocumentResult]
+) -> Iterator[tuple[str, tuple]]:
+    """Read and parse inputs, yielding (text, context) for nlp.pipe; failures go to results."""
+    for inp in inputs:
+        result = DocumentResult(inp.path)
+        results.append(result)
+        try:
+            text, fmt, notes = read(inp)
+            result.format = fmt
+            result.notes = notes
+            document = parse(inp.path, text, fmt)
+        except InputError as exc:
+            result.error = str(exc)
+            continue
+        except Exception as exc:  # a reader bug must not stop the other files
+            result.error = f"{inp.path}: could not be parsed ({type(exc).__name__}: {exc})"
+            continue
+        yield document.text, (document, result)
+
+
+def audit_document(
+    document: Document, doc: Doc, rulebook: RuleBook, result: DocumentResult
+) -> DocumentResult:
+    result.format = result.format or document.format
+    result.words = count_words(doc)
+    result.sentences = count_sentences(doc)
+    findings = find_claims(document, doc, rulebook)
+    findings.sort(key=sort_key)
+    assign_fingerprints(findings)
+    result.findings = findings
+    return result
+
+
+def run(
+    inputs: Iterable[Input],
+    nlp: Language,
+    rulebook: RuleBook,
+    batch_size: int = 16,
+    keep: bool = False,
+) -> list[DocumentResult]:
+    """Audit every input; results come back in input order. `keep` holds Documents for eval."""
+    results: list[DocumentResult] = []
+    for doc, (document, result) in nlp.pipe(
+        documents(inputs, results), as_tuples=True, batch_size=batch_size
+    ):
+        try:
+            audit_document(document, doc, rulebook, result)
+        except Exception as exc:  # a check bug must not stop the other files
+            result.error = f"{document.path}: could not be audited ({type(exc).__name__}: {exc})"
+        if keep:
+            result.document = document  # type: ignore[attr-defined]
+            result.doc = doc  # type: ignore[attr-defined]
+    return results
+
+
+def all_findings(results: list[DocumentResult]) -> list[Finding]:
+    out = [f for r in results for f in r.findings]
+    out.sort(key=sort_key)
+    return out

@@ -1,0 +1,186 @@
+"""What the words around a match say about it: cited, hedged, negated, a question.
+
+The cue words are data (rules/lexicons.yml); this module compiles them once into regular
+expressions and answers per sentence. Citation evidence follows the README's definition: a link
+to a source, a reference marker, an author-year reference, a DOI/PMID/NCT id, or a named source
+with a date. A citation-only sentence right after a claim ("Source: CDC, 2022.") covers it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from audit.document import Document
+from audit.rulebook import RuleBook
+
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Spring|Summer|Autumn|Fall|Winter"
+)
+_NAME = r"[A-Z][A-Za-z\u00C0-\u024F'\u2019-]+"
+_YEAR = r"(?:19|20)\d{2}[a-z]?"
+_CITATION_TEXT = re.compile(
+    "|".join(
+        [
+            r"\[\s*\d{1,3}(?:\s*[,\u2013\u2014-]\s*\d{1,3})*\s*\]",  # [1], [1, 2], [3-5]
+            r"\[\^[^\]\s]+\]",  # [^1] left as text
+            r"[\u00b9\u00b2\u00b3\u2070-\u2079]+",  # superscript digits
+            r"(?<=\w)\^\d{1,3}\b",  # ^3
+            rf"\((?!(?:{_MONTHS})\b){_NAME}(?:\s+et\s+al\.?|\s+(?:and|&)\s+{_NAME})?,?\s+{_YEAR}"
+            r"(?:\s*[;,][^)]{0,120})?\)",  # (Smith et al., 2020), (CDC, 2022)
+            rf"\b{_NAME}\s+et\s+al\.?,?\s*\(?{_YEAR}\b",  # Smith et al. (2020)
+            rf"\b{_NAME}\s+(?:and|&)\s+{_NAME},?\s*\({_YEAR}\)",  # Smith and Jones (2019)
+            r"\b10\.\d{4,9}/\S+",  # DOI
+            r"\bdoi:\s*\S+",
+            r"\bPMID:?\s*\d{4,9}\b",
+            r"\bPMC\d{4,9}\b",
+            r"\bNCT\d{8}\b",
+            r"\bISRCTN\d{6,}\b",
+        ]
+    ),
+    re.IGNORECASE,
+)
+_YEAR_RX = re.compile(r"\b(?:19[5-9]\d|20\d{2})\b")
+_PUBLISHED_IN = re.compile(r"\bpublished\s+(?:in|by)\s+(?:the\s+)?[A-Z]")
+_CITATION_LEAD = re.compile(
+    r"^\s*[(\[]?\s*(?:sources?|references?|citations?|cited from|via|data from|see)\s*[:\-\u2013]",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"[;:]|\bbut\b|\bhowever\b|\balthough\b|\bwhereas\b|\byet\b|,", re.I)
+_WORDS = re.compile(r"[\w'\u2019-]+")
+_QUESTION_END = re.compile(r"\?[\s\"'\u201d\u2019)\]*_]*$")
+
+
+def _alternation(words: tuple[str, ...]) -> re.Pattern | None:
+    if not words:
+        return None
+    parts = sorted(
+        (re.escape(w).replace(r"\ ", r"\s+").replace("'", "['\u2019]") for w in words),
+        key=len,
+        reverse=True,
+    )
+    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+
+
+@dataclass
+class Cues:
+    """Compiled cue lists from the rule book's lexicons."""
+
+    hedges: re.Pattern | None
+    negations: re.Pattern | None
+    negation_frames: re.Pattern | None
+    cautions: re.Pattern | None
+    authorities: re.Pattern | None
+    lexicon_sets: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_rulebook(cls, rb: RuleBook) -> Cues:
+        sets = {name: frozenset(w.lower() for w in words) for name, words in rb.lexicons.items()}
+        return cls(
+            hedges=_alternation(rb.lexicon("hedges")),
+            negations=_alternation(rb.lexicon("negations")),
+            negation_frames=_alternation(rb.lexicon("negation_frames")),
+            cautions=_alternation(rb.lexicon("cautions")),
+            authorities=_alternation(rb.lexicon("authorities")),
+            lexicon_sets=sets,
+        )
+
+    # -- citations -----------------------------------------------------------------------
+    def citation_in_text(self, text: str) -> str | None:
+        m = _CITATION_TEXT.search(text)
+        if m:
+            return m.group()
+        if _YEAR_RX.search(text):
+            a = self.authorities.search(text) if self.authorities else None
+            if a:
+                return a.group()
+            p = _PUBLISHED_IN.search(text)
+            if p:
+                return p.group()
+        return None
+
+    def is_citation_only(self, text: str) -> bool:
+        """A sentence that only gives a source: "Source: CDC, 2022." or "(Smith et al., 2020)"."""
+        if _CITATION_LEAD.match(text):
+            return True
+        rest = _CITATION_TEXT.sub("", text)
+        return len(re.findall(r"[A-Za-z]{2,}", rest)) <= 2 and rest != text
+
+
+def link_is_citation(href: str, kind: str) -> bool:
+    if kind in ("marker", "url"):
+        return True
+    h = href.strip().lower()
+    return h.startswith(("http://", "https://", "//", "doi:", "www."))
+
+
+@dataclass
+class Sentence:
+    """One sentence of a document with lazily computed evidence about it."""
+
+    doc: Document
+    cues: Cues
+    start: int  # plain-text offsets
+    end: int
+    next_start: int | None = None  # the following sentence in the same block, if any
+    next_end: int | None = None
+    _cited: str | None | bool = False
+
+    @property
+    def text(self) -> str:
+        return self.doc.text[self.start : self.end]
+
+    @property
+    def question(self) -> bool:
+        return bool(_QUESTION_END.search(self.text))
+
+    def citation(self) -> str | None:
+        """The evidence that this sentence is cited, or None."""
+        if self._cited is False:
+            self._cited = self._find_citation(self.start, self.end)
+            if self._cited is None and self.next_start is not None:
+                nxt = self.doc.text[self.next_start : self.next_end]
+                if self.cues.is_citation_only(nxt):
+                    self._cited = self._find_citation(self.next_start, self.next_end)
+        return self._cited  # type: ignore[return-value]
+
+    def _find_citation(self, start: int, end: int) -> str | None:
+        for link in self.doc.links:
+            if link.start > end:
+                break
+            overlaps = link.start < end and link.end > start
+            glued = link.start == link.end and start <= link.start <= end  # zero-width marker
+            if (overlaps or glued) and link_is_citation(link.href, link.kind):
+                return link.href or "marker"
+        return self.cues.citation_in_text(self.doc.text[start:end])
+
+    def hedged(self, match_start: int, match_end: int) -> bool:
+        rx = self.cues.hedges
+        if rx is None:
+            return False
+        head = self.doc.text[self.start : match_end]
+        return rx.search(head) is not None
+
+    def negated(self, match_start: int, match_end: int) -> bool:
+        text = self.doc.text
+        before = text[self.start : match_start]
+        inside = text[match_start:match_end]
+        cues = self.cues
+        if cues.negation_frames and cues.negation_frames.search(text[self.start : match_end]):
+            return True
+        if cues.cautions and cues.cautions.search(before):
+            return True
+        if cues.negations:
+            if cues.negations.search(inside):
+                return True
+            # A negation word governs a claim only from close by ("does not cure", "is not a
+            # cure", "isn't effective"): the last four words before the match.
+            words = list(_WORDS.finditer(before))
+            window = before[words[-4].start() :] if len(words) >= 4 else before
+            last = None
+            for m in cues.negations.finditer(window):
+                last = m
+            if last is not None and not _CLAUSE_BREAK.search(window[last.end() :]):
+                return True
+        return False

@@ -1,0 +1,61 @@
+"""Findings: one flagged sentence per category, with exact source positions and a fingerprint."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass
+class Finding:
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start: int  # 0-based offsets into the file's decoded text, end exclusive
+    end: int
+    match: str
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    rule: str
+    category: str
+    severity: str
+    action: str
+    message: str
+    suggestion: str
+    rationale: str = ""
+    qualifiers: list[str] = field(default_factory=list)  # e.g. "cited", "hedged"
+    fingerprint: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def rank(self) -> int:
+        return SEVERITY_RANK[self.severity]
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def assign_fingerprints(findings: list[Finding]) -> None:
+    """Hash of path, rule, the flagged sentence and the match, plus an occurrence count.
+
+    Line numbers and offsets are left out, so the fingerprint survives edits elsewhere in the
+    file and changes when the flagged sentence itself changes.
+    """
+    seen: dict[str, int] = {}
+    for f in findings:
+        base = "\0".join((f.path, f.rule, _norm(f.sentence), _norm(f.match)))
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        f.fingerprint = hashlib.sha256(f"{base}\0{n}".encode()).hexdigest()[:20]
+
+
+def sort_key(f: Finding) -> tuple:
+    return (f.path, f.start, f.end, f.rule)

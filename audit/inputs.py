@@ -1,0 +1,96 @@
+"""Finding the files to audit and reading them as text, with one-line errors for bad input."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from audit.errors import InputError
+from audit.readers import FORMAT_BY_SUFFIX
+
+SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox"}
+
+
+@dataclass(frozen=True)
+class Input:
+    path: str  # as shown to the user
+    fs_path: Path | None  # None for standard input
+    format: str  # markdown | html | text | auto
+
+
+def discover(args: list[str], input_format: str = "auto") -> tuple[list[Input], list[str]]:
+    """Expand files and folders (recursively, in sorted order); report paths that do not exist."""
+    inputs: list[Input] = []
+    errors: list[str] = []
+    seen: set[str] = set()
+    for arg in args:
+        if arg == "-":
+            inputs.append(Input("<stdin>", None, input_format))
+            continue
+        p = Path(arg)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):  # does not follow symlinked folders
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+                for name in sorted(files):
+                    fp = Path(root) / name
+                    fmt = FORMAT_BY_SUFFIX.get(fp.suffix.lower())
+                    if fmt and fp.as_posix() not in seen:
+                        seen.add(fp.as_posix())
+                        inputs.append(Input(fp.as_posix(), fp, fmt))
+        elif p.exists() or p.is_symlink():
+            fmt = input_format
+            if fmt == "auto":
+                fmt = FORMAT_BY_SUFFIX.get(p.suffix.lower(), "auto")
+            if p.as_posix() not in seen:
+                seen.add(p.as_posix())
+                inputs.append(Input(p.as_posix(), p, fmt))
+        else:
+            errors.append(f"{arg}: no such file or directory")
+    return inputs, errors
+
+
+def decode(data: bytes, name: str) -> tuple[str, list[str]]:
+    """Decode bytes as UTF-8 (or UTF-16 with a BOM); refuse binary; replace invalid bytes."""
+    notes: list[str] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), notes
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name}: invalid UTF-16 text ({exc.reason})") from None
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name}: binary file (contains NUL bytes), skipped")
+    try:
+        return data.decode("utf-8-sig"), notes
+    except UnicodeDecodeError as exc:
+        notes.append(
+            f"{name}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "decoded with replacement characters"
+        )
+        return data.decode("utf-8-sig", errors="replace"), notes
+
+
+def read(inp: Input) -> tuple[str, str, list[str]]:
+    """Return (text, format, notes) for an input."""
+    if inp.fs_path is None:
+        data = sys.stdin.buffer.read()
+    else:
+        try:
+            if inp.fs_path.is_dir():
+                raise InputError(f"{inp.path}: is a directory")
+            if not inp.fs_path.is_file():
+                raise InputError(f"{inp.path}: not a regular file, skipped")
+            data = inp.fs_path.read_bytes()
+        except InputError:
+            raise
+        except OSError as exc:
+            raise InputError(f"{inp.path}: cannot read ({exc.strerror or exc})") from None
+    text, notes = decode(data, inp.path)
+    fmt = inp.format
+    if fmt == "auto":
+        head = text.lstrip()[:512].lower()
+        fmt = (
+            "html" if head.startswith(("<!doctype html", "<html", "<head", "<body")) else "markdown"
+        )
+    return text, fmt, notes

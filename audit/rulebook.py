@@ -1,0 +1,319 @@
+"""Rule packs: YAML files of data, validated once and turned into matcher input.
+
+A rule names what to match (spaCy token patterns, phrase lists, rarely a regex), what cancels a
+match (exceptions), and how the sentence around it changes the outcome (a citation, a hedge, a
+negation, a question). Word lists shared by several rules live in `lexicons:` and are referred
+to as "@name" inside patterns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from audit.errors import RuleError
+
+SEVERITIES = ("info", "warning", "error")
+ACTIONS = ("cite", "edit", "remove", "add-disclaimer", "disclose")
+WHEN = {
+    "cited": ("suppress", "keep", "info"),
+    "hedged": ("suppress", "keep", "info"),
+    "negated": ("suppress", "keep"),
+    "question": ("suppress", "keep", "info"),
+    "scope": ("sentence", "link"),
+}
+WHEN_DEFAULTS = {
+    "cited": "keep",
+    "hedged": "keep",
+    "negated": "suppress",
+    "question": "suppress",
+    "scope": "sentence",
+}
+REQUIRED = ("id", "category", "severity", "action", "message", "rationale", "suggestion")
+ALLOWED = set(REQUIRED) | {
+    "patterns",
+    "phrases",
+    "regex",
+    "exceptions",
+    "near",
+    "when",
+    "examples",
+    "references",
+    "description",
+}
+# Token attributes a blank English pipeline sets; rules must work without a trained model.
+TOKEN_ATTRS = {
+    "ORTH", "TEXT", "LOWER", "NORM", "LENGTH", "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER",
+    "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE", "IS_STOP", "IS_SENT_START", "LIKE_NUM",
+    "LIKE_URL", "LIKE_EMAIL", "SHAPE", "OP",
+}  # fmt: skip
+_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    severity: str
+    action: str
+    message: str
+    rationale: str
+    suggestion: str
+    file: str
+    patterns: tuple = ()
+    phrases: tuple[str, ...] = ()
+    regex: tuple[str, ...] = ()
+    exception_patterns: tuple = ()
+    exception_phrases: tuple[str, ...] = ()
+    near: dict | None = None
+    when: dict = field(default_factory=lambda: dict(WHEN_DEFAULTS))
+    examples_flag: tuple[str, ...] = ()
+    examples_pass: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass
+class RuleBook:
+    rules: list[Rule]
+    lexicons: dict[str, tuple[str, ...]]
+    files: list[str]
+    extra_paths: tuple[Path, ...] = ()
+    bundled: bool = True
+
+    def __post_init__(self) -> None:
+        self.by_id = {r.id: r for r in self.rules}
+
+    def lexicon(self, name: str) -> tuple[str, ...]:
+        return self.lexicons.get(name, ())
+
+
+def default_rule_dir() -> Path:
+    """The bundled rules/ folder: beside the package in a checkout or editable install, or
+    installed into the wheel as the data package `audit.rulepacks`."""
+    checkout = Path(__file__).resolve().parent.parent / "rules"
+    if (checkout / "lexicons.yml").is_file():
+        return checkout
+    return Path(str(resources.files("audit.rulepacks")))
+
+
+def rule_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(sorted(q for q in p.iterdir() if q.suffix in (".yml", ".yaml")))
+        elif p.exists():
+            files.append(p)
+        else:
+            raise RuleError(f"{p}: rule file or folder not found")
+    return files
+
+
+def load_rulebook(extra: list[Path] | None = None, bundled: bool = True) -> RuleBook:
+    """Load the bundled packs plus `extra` files or folders (cached: the pipeline asks too)."""
+    key = (tuple(str(p) for p in extra or ()), bundled)
+    if key not in _CACHE:
+        _CACHE[key] = _load(list(extra or ()), bundled)
+    return _CACHE[key]
+
+
+_CACHE: dict[tuple, RuleBook] = {}
+
+
+def _load(extra: list[Path], bundled: bool) -> RuleBook:
+    import yaml
+
+    paths = ([default_rule_dir()] if bundled else []) + list(extra or [])
+    raw_packs: list[tuple[str, dict]] = []
+    lexicons: dict[str, tuple[str, ...]] = {}
+    for f in rule_files(paths):
+        name = str(f)
+        try:
+            data = yaml.safe_load(f.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f":{mark.line + 1}" if mark is not None else ""
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise RuleError(f"{name}{where}: invalid YAML: {problem}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RuleError(f"{name}: cannot read rule file: {exc}") from None
+        if data is None:
+            continue
+        if not isinstance(data, dict):
+            raise RuleError(f"{name}: a rule pack must be a mapping with 'rules' and/or 'lexicons'")
+        unknown = set(data) - {"pack", "description", "lexicons", "rules"}
+        if unknown:
+            raise RuleError(f"{name}: unknown top-level key(s): {', '.join(sorted(unknown))}")
+        for lex_name, words in (data.get("lexicons") or {}).items():
+            if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+                raise RuleError(f"{name}: lexicon '{lex_name}' must be a list of strings")
+            lexicons[lex_name] = tuple(dict.fromkeys(lexicons.get(lex_name, ()) + tuple(words)))
+        raw_packs.append((name, data))
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for name, data in raw_packs:
+        raw_rules = data.get("rules") or []
+        if not isinstance(raw_rules, list):
+            raise RuleError(f"{name}: 'rules' must be a list")
+        for i, raw in enumerate(raw_rules):
+            rule = _rule(name, i, raw, lexicons)
+            if rule.id in seen:
+                raise RuleError(f"{name}: rule {rule.id}: id already defined in {seen[rule.id]}")
+            seen[rule.id] = name
+            rules.append(rule)
+    return RuleBook(rules, lexicons, [n for n, _ in raw_packs], tuple(extra), bundled)
+
+
+def _rule(file: str, index: int, raw: Any, lexicons: dict) -> Rule:
+    if not isinstance(raw, dict):
+        raise RuleError(f"{file}: rule #{index + 1}: must be a mapping")
+    rid = raw.get("id")
+    where = f"{file}: rule {rid if rid else '#' + str(index + 1)}"
+    missing = [k for k in REQUIRED if not raw.get(k)]
+    if missing:
+        raise RuleError(f"{where}: missing {', '.join(missing)}")
+    unknown = set(raw) - ALLOWED
+    if unknown:
+        raise RuleError(f"{where}: unknown key(s): {', '.join(sorted(unknown))}")
+    if not isinstance(rid, str) or not _ID.match(rid):
+        raise RuleError(f"{where}: id must be lower-case words joined by hyphens")
+    if not isinstance(raw["category"], str) or not _ID.match(raw["category"]):
+        raise RuleError(f"{where}: category must be lower-case words joined by hyphens")
+    if raw["severity"] not in SEVERITIES:
+        raise RuleError(f"{where}: severity must be one of {', '.join(SEVERITIES)}")
+    if raw["action"] not in ACTIONS:
+        raise RuleError(f"{where}: action must be one of {', '.join(ACTIONS)}")
+    for key in ("message", "rationale", "suggestion"):
+        if not isinstance(raw[key], str):
+            raise RuleError(f"{where}: {key} must be text")
+    patterns = tuple(_patterns(where, "patterns", raw.get("patterns"), lexicons))
+    phrases = tuple(_strings(where, "phrases", raw.get("phrases")))
+    regex = tuple(_strings(where, "regex", raw.get("regex")))
+    for rx in regex:
+        try:
+            re.compile(rx)
+        except re.error as exc:
+            raise RuleError(f"{where}: bad regex {rx!r}: {exc}") from None
+    if not (patterns or phrases or regex):
+        raise RuleError(f"{where}: needs at least one of patterns, phrases, regex")
+    exc = raw.get("exceptions") or {}
+    if not isinstance(exc, dict) or set(exc) - {"patterns", "phrases"}:
+        raise RuleError(f"{where}: exceptions must be a mapping with patterns and/or phrases")
+    near = raw.get("near")
+    if near is not None:
+        if (
+            not isinstance(near, dict)
+            or set(near) - {"lexicon", "window", "side"}
+            or near.get("lexicon") not in lexicons
+            or not isinstance(near.get("window", 8), int)
+            or near.get("side", "after") not in ("after", "before", "either")
+        ):
+            raise RuleError(
+                f"{where}: near needs lexicon (a defined lexicon), window (a number) "
+                "and side (after|before|either)"
+            )
+        near = {"lexicon": near["lexicon"], "window": near.get("window", 8),
+                "side": near.get("side", "after")}  # fmt: skip
+    when = dict(WHEN_DEFAULTS)
+    raw_when = raw.get("when") or {}
+    if not isinstance(raw_when, dict):
+        raise RuleError(f"{where}: when must be a mapping")
+    for key, value in raw_when.items():
+        if key not in WHEN:
+            raise RuleError(f"{where}: when.{key} is not a known condition ({', '.join(WHEN)})")
+        if value not in WHEN[key]:
+            raise RuleError(f"{where}: when.{key} must be one of {', '.join(WHEN[key])}")
+        when[key] = value
+    examples = raw.get("examples") or {}
+    if not isinstance(examples, dict) or set(examples) - {"flag", "pass"}:
+        raise RuleError(f"{where}: examples must be a mapping with flag and pass lists")
+    flag = tuple(_strings(where, "examples.flag", examples.get("flag")))
+    passing = tuple(_strings(where, "examples.pass", examples.get("pass")))
+    if not flag or not passing:
+        raise RuleError(f"{where}: needs at least one flag and one pass example")
+    refs = tuple(_strings(where, "references", raw.get("references")))
+    return Rule(
+        id=rid,
+        category=raw["category"],
+        severity=raw["severity"],
+        action=raw["action"],
+        message=raw["message"].strip(),
+        rationale=" ".join(raw["rationale"].split()),
+        suggestion=raw["suggestion"].strip(),
+        file=file,
+        patterns=patterns,
+        phrases=phrases,
+        regex=regex,
+        exception_patterns=tuple(
+            _patterns(where, "exceptions.patterns", exc.get("patterns"), lexicons)
+        ),
+        exception_phrases=tuple(_strings(where, "exceptions.phrases", exc.get("phrases"))),
+        near=near,
+        when=when,
+        examples_flag=flag,
+        examples_pass=passing,
+        references=refs,
+        description=" ".join(str(raw.get("description") or "").split()),
+    )
+
+
+def _strings(where: str, key: str, value: Any) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise RuleError(f"{where}: {key} must be a list of non-empty strings")
+    return [v.strip() for v in value]
+
+
+def _patterns(where: str, key: str, value: Any, lexicons: dict) -> list[list[dict]]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise RuleError(f"{where}: {key} must be a list of token patterns")
+    out = []
+    for n, pattern in enumerate(value, 1):
+        if not isinstance(pattern, list) or not pattern:
+            raise RuleError(f"{where}: {key} #{n} must be a non-empty list of token specs")
+        out.append([_token(where, f"{key} #{n}", spec, lexicons) for spec in pattern])
+    return out
+
+
+def _token(where: str, label: str, spec: Any, lexicons: dict) -> dict:
+    if not isinstance(spec, dict):
+        raise RuleError(f"{where}: {label}: each token spec must be a mapping")
+    out = {}
+    for attr, value in spec.items():
+        if attr not in TOKEN_ATTRS:
+            raise RuleError(
+                f"{where}: {label}: attribute {attr} is not available in the default pipeline"
+            )
+        if isinstance(value, str) and value.startswith("@"):
+            value = {"IN": value}
+        if isinstance(value, dict):
+            value = dict(value)
+            for op in ("IN", "NOT_IN"):
+                ref = value.get(op)
+                if isinstance(ref, str):
+                    ref = [ref]
+                if isinstance(ref, list):
+                    value[op] = _expand(where, label, ref, lexicons)
+        out[attr] = value
+    return out
+
+
+def _expand(where: str, label: str, items: list, lexicons: dict) -> list:
+    """Replace "@name" items of an IN/NOT_IN list by the words of that lexicon."""
+    out: list = []
+    for item in items:
+        if isinstance(item, str) and item.startswith("@"):
+            if item[1:] not in lexicons:
+                raise RuleError(f"{where}: {label}: unknown lexicon {item}")
+            out.extend(lexicons[item[1:]])
+        elif isinstance(item, int | float) and not isinstance(item, bool):
+            out.append(str(item))  # YAML reads 2019 as a number; tokens are text
+        else:
+            out.append(item)
+    return list(dict.fromkeys(out))

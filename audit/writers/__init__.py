@@ -1,0 +1,1 @@
+"""Writers turn audit results into what people and machines read."""

@@ -1,0 +1,46 @@
+"""Console output: `path:line:col: severity category/rule: message`, the sentence, the fix."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+
+from audit.engine import DocumentResult, all_findings
+from audit.writers.summary import summarize
+
+_COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+_DIM, _BOLD, _RESET = "\033[2m", "\033[1m", "\033[0m"
+
+
+def use_color(stream, choice: str = "auto") -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return bool(getattr(stream, "isatty", lambda: False)()) and "NO_COLOR" not in os.environ
+
+
+def render(results: list[DocumentResult], fail_on: str, color: bool = False) -> str:
+    def c(code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if color else text
+
+    lines: list[str] = []
+    for f in all_findings(results):
+        head = f"{f.path}:{f.line}:{f.column}: {c(_COLORS[f.severity], f.severity)} "
+        head += f"{c(_BOLD, f.category + '/' + f.rule)}: {f.message}"
+        lines.append(head)
+        sentence = textwrap.shorten(f.sentence, width=300, placeholder=" ...")
+        lines.append(c(_DIM, f"    | {sentence}"))
+        lines.append(f"    = {f.action}: {f.suggestion}")
+    s = summarize(results, fail_on)
+    sev = s["by_severity"]
+    lines.append(
+        f"{s['findings']} finding{'s' if s['findings'] != 1 else ''} "
+        f"({sev['error']} error, {sev['warning']} warning, {sev['info']} info) in "
+        f"{s['documents']} document{'s' if s['documents'] != 1 else ''}, {s['words']} words"
+        + (
+            f"; {s['documents_with_errors']} could not be read"
+            if s["documents_with_errors"]
+            else ""
+        )
+        + (f"; fails --fail-on {fail_on}" if s["failed"] else "")
+    )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,22 @@
+"""The versioned JSON report (schema documented in the README)."""
+
+from __future__ import annotations
+
+import json
+
+from audit import __version__
+from audit.engine import DocumentResult, all_findings
+from audit.writers.summary import summarize
+
+SCHEMA_VERSION = 1
+
+
+def to_json(results: list[DocumentResult], fail_on: str) -> str:
+    report = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "claims-audit", "version": __version__},
+        "documents": [r.to_dict() for r in results],
+        "summary": summarize(results, fail_on),
+        "findings": [f.to_dict() for f in all_findings(results)],
+    }
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,9 @@
+#!/usr/bin/env python3
+"""Entry point: `python run_audit.py PATHS...` (same as the `claims-audit` console script)."""
+
+import sys
+
+from audit.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

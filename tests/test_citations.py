@@ -1,0 +1,100 @@
+"""Citation evidence: what counts, and which sentences it covers."""
+
+from __future__ import annotations
+
+import pytest
+
+STAT = "More than 70% of patients improved within a day"
+
+
+def categories(findings):
+    return {f.category for f in findings}
+
+
+@pytest.mark.parametrize(
+    "fmt,text",
+    [
+        ("markdown", f"{STAT} ([source](https://doi.org/10.1001/jama.2020.1234))."),
+        ("markdown", f"{STAT} [1]."),
+        ("markdown", f"{STAT}[^1].\n\n[^1]: Smith J. JAMA. 2020."),
+        ("markdown", f"{STAT}.<sup>3</sup> Next sentence here."),
+        ("markdown", f"{STAT} (Smith et al., 2020)."),
+        ("markdown", f"{STAT}, as Smith and Jones (2019) reported."),
+        ("markdown", f"{STAT} (doi:10.1056/NEJMoa1234567)."),
+        ("markdown", f"{STAT} (PMID: 31234567)."),
+        ("markdown", f"{STAT} in trial NCT01234567."),
+        ("markdown", f"{STAT}, according to a 2021 CDC report."),
+        ("markdown", f"{STAT}, per the Mayo Clinic's 2022 patient survey."),
+        ("markdown", f"{STAT} (see cdc.gov/depression/data)."),
+        ("html", f"<p>{STAT}.<sup><a href='#ref1'>1</a></sup></p>"),
+        ("html", f"<p>{STAT} <a href='https://www.nih.gov/study'>in this trial</a>.</p>"),
+        ("markdown", f"{STAT}. Source: CDC, 2022."),
+    ],
+)
+def test_cited_statistic_is_not_flagged(audit_text, fmt, text):
+    _, findings = audit_text(text, fmt)
+    assert "unsourced-statistic" not in categories(findings), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{STAT}.",
+        f"{STAT}, according to experts.",
+        f"{STAT} in March 2021.",
+        f"{STAT}. Our clinic opened in 2019 with a grant (Smith et al., 2020).",
+        f"{STAT}. Visit [our booking page](/book) to schedule.",
+    ],
+)
+def test_uncited_statistic_is_flagged(audit_text, text):
+    _, findings = audit_text(text, "markdown")
+    flagged = [f for f in findings if f.category == "unsourced-statistic"]
+    assert flagged and flagged[0].sentence.startswith("More than 70%"), text
+
+
+def test_relative_link_is_not_a_citation(audit_text):
+    _, findings = audit_text(f"{STAT} — [learn more](/services/ketamine).")
+    assert "unsourced-statistic" in categories(findings)
+
+
+def test_citation_at_paragraph_end_covers_only_its_sentence(audit_text):
+    text = f"{STAT}. Ketamine is given by IV. The clinic reviewed outcomes (Smith et al., 2020)."
+    _, findings = audit_text(text)
+    stats = [f for f in findings if f.category == "unsourced-statistic"]
+    assert len(stats) == 1 and stats[0].sentence.startswith("More than 70%")
+
+
+def test_cited_efficacy_claim_still_reported(audit_text):
+    _, findings = audit_text("Ketamine relieves depression within hours (Zarate et al., 2006).")
+    efficacy = [f for f in findings if f.category == "efficacy-claim"]
+    assert efficacy and efficacy[0].severity == "warning" and "cited" in efficacy[0].qualifiers
+    assert "vague-attribution" not in categories(findings)
+
+
+def test_reference_list_is_not_audited(audit_text):
+    text = (
+        "Intro paragraph.\n\n## References\n\n"
+        "1. Studies show ketamine cures 90% of depression. JAMA. 2020.\n"
+    )
+    _, findings = audit_text(text)
+    assert findings == []
+
+
+def test_hedged_claim_is_info_only(audit_text):
+    _, findings = audit_text("Ketamine may relieve depression within hours.")
+    assert findings and all(f.severity == "info" for f in findings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ketamine is not a cure for depression.",
+        "Ketamine does not cure depression.",
+        "There is no evidence that CBD cures anxiety.",
+        "Do not use this oil to treat a skin infection.",
+        "Can ketamine cure depression?",
+    ],
+)
+def test_negations_cautions_questions_give_nothing_at_warning(audit_text, text):
+    _, findings = audit_text(text)
+    assert not [f for f in findings if f.severity in ("warning", "error")], text
