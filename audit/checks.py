@@ -144,7 +144,7 @@ def _apply_context(rule: Rule, s: Sentence, start: int, end: int) -> tuple[str, 
             return None
         lower("info")
         qualifiers.append("hedged")
-    if s.citation() is not None:
+    if when["cited"] != "ignore" and s.citation() is not None:
         if when["cited"] == "suppress":
             return None
         if when["cited"] == "info":

@@ -19,7 +19,7 @@ from audit.errors import RuleError
 SEVERITIES = ("info", "warning", "error")
 ACTIONS = ("cite", "edit", "remove", "add-disclaimer", "disclose")
 WHEN = {
-    "cited": ("suppress", "keep", "info"),
+    "cited": ("suppress", "keep", "info", "ignore"),
     "hedged": ("suppress", "keep", "info"),
     "negated": ("suppress", "keep"),
     "question": ("suppress", "keep", "info"),
