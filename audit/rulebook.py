@@ -123,6 +123,31 @@ def load_rulebook(extra: list[Path] | None = None, bundled: bool = True) -> Rule
 _CACHE: dict[tuple, RuleBook] = {}
 
 
+def _yaml_loader():
+    """A safe YAML loader where only true/false are booleans (YAML 1.2 style).
+
+    Rule packs are full of words such as "no", "on" and "off"; YAML 1.1 would silently turn
+    them into booleans inside word lists.
+    """
+    import re as _re
+
+    import yaml
+
+    class RuleLoader(yaml.SafeLoader):
+        pass
+
+    RuleLoader.yaml_implicit_resolvers = {
+        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    RuleLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        _re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
+    return RuleLoader
+
+
 def _load(extra: list[Path], bundled: bool) -> RuleBook:
     import yaml
 
@@ -132,7 +157,7 @@ def _load(extra: list[Path], bundled: bool) -> RuleBook:
     for f in rule_files(paths):
         name = str(f)
         try:
-            data = yaml.safe_load(f.read_text(encoding="utf-8"))
+            data = yaml.load(f.read_text(encoding="utf-8"), Loader=_yaml_loader())  # noqa: S506
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f":{mark.line + 1}" if mark is not None else ""
