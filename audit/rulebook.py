@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -94,10 +93,11 @@ class RuleBook:
 def default_rule_dir() -> Path:
     """The bundled rules/ folder: beside the package in a checkout or editable install, or
     installed into the wheel as the data package `audit.rulepacks`."""
-    checkout = Path(__file__).resolve().parent.parent / "rules"
+    here = Path(__file__).resolve().parent
+    checkout = here.parent / "rules"
     if (checkout / "lexicons.yml").is_file():
         return checkout
-    return Path(str(resources.files("audit.rulepacks")))
+    return here / "rulepacks"
 
 
 def rule_files(paths: list[Path]) -> list[Path]:
