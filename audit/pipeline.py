@@ -73,41 +73,138 @@ def marker_sentences(doc: Doc) -> Doc:
     return doc
 
 
+class _Membership:
+    """Lexeme flag getter: is this word (lower-cased) in the set? Picklable for n_process."""
+
+    __slots__ = ("words", "lower")
+
+    def __init__(self, words: frozenset[str], lower: bool) -> None:
+        self.words = words
+        self.lower = lower
+
+    def __call__(self, string: str) -> bool:
+        return (string.lower() if self.lower else string) in self.words
+
+
+_SET_ATTRS = {"LOWER": True, "ORTH": False, "TEXT": False}
+
+
+def _is_first(pattern: list[dict]) -> list[int]:
+    """Indices of the token specs the matcher tries at every token (up to the first required)."""
+    out = []
+    for i, spec in enumerate(pattern):
+        out.append(i)
+        op = str(spec.get("OP", ""))
+        if op not in ("?", "*") and not op.startswith("{0"):
+            break
+    return out
+
+
+def compile_patterns(vocab, keyed: dict[str, list[list[dict]]]) -> dict[str, list[list[dict]]]:
+    """Turn word-set constraints into lexeme flags, most-used-at-every-token first.
+
+    spaCy evaluates `{"LOWER": {"IN": [...]}}` as a Python predicate for every token where the
+    pattern could start; a lexeme flag is a native bit test. There are 45 free flag bits, so
+    the sets tried at every token (first positions) get them first.
+    """
+    score: dict[tuple[str, str, frozenset], int] = {}
+    for patterns in keyed.values():
+        for pattern in patterns:
+            first = set(_is_first(pattern))
+            for i, spec in enumerate(pattern):
+                for attr, value in spec.items():
+                    if attr in _SET_ATTRS and isinstance(value, dict) and len(value) == 1:
+                        op, words = next(iter(value.items()))
+                        if op in ("IN", "NOT_IN") and isinstance(words, list):
+                            key = (attr, op, frozenset(words))
+                            score[key] = score.get(key, 0) + (1000 if i in first else 1)
+    flags: dict[tuple[str, frozenset], int] = {}
+    for (attr, _, words), _ in sorted(score.items(), key=lambda kv: (-kv[1], sorted(kv[0][2]))):
+        fkey = (attr, words)
+        if fkey in flags:
+            continue
+        try:
+            flags[fkey] = vocab.add_flag(_Membership(words, _SET_ATTRS[attr]))
+        except ValueError:  # no free flag bits left: the rest stay predicates
+            break
+
+    def rewrite(spec: dict) -> dict:
+        out = {}
+        for attr, value in spec.items():
+            if attr in _SET_ATTRS and isinstance(value, dict) and len(value) == 1:
+                op, words = next(iter(value.items()))
+                flag = flags.get((attr, frozenset(words))) if isinstance(words, list) else None
+                if flag is not None and op in ("IN", "NOT_IN"):
+                    out[flag] = op == "IN"
+                    continue
+            out[attr] = value
+        return out
+
+    return {k: [[rewrite(spec) for spec in p] for p in pats] for k, pats in keyed.items()}
+
+
 class ClaimMatcher:
-    """Runs every rule's compiled patterns over a Doc in one pass.
+    """Runs every rule's compiled patterns over a Doc.
 
     All token patterns go into one Matcher and all phrase lists into one PhraseMatcher, keyed by
-    rule id (exceptions under "ID#except"), so the cost does not grow with the number of
-    phrases. Matches land in doc.user_data["claims_matches"] as (key, start, end) tuples.
+    rule id, so the cost does not grow with the number of phrases. Exception patterns live in a
+    second Matcher that only looks at sentences holding a hit. Matches land in
+    doc.user_data["claims_matches"] as (key, start, end) tuples (exceptions: "ID#except").
     """
 
     def __init__(self, nlp: Language, rulebook: RuleBook, select: set[str] | None = None) -> None:
-        self.matcher = Matcher(nlp.vocab, validate=True)
-        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for rule in rulebook.rules:
-            if select and rule.id not in select:
-                continue
-            self._add(nlp, rule.id, rule.patterns, rule.phrases, rule.file)
-            self._add(
-                nlp, rule.id + "#except", rule.exception_patterns, rule.exception_phrases, rule.file
-            )
-
-    def _add(self, nlp: Language, key: str, patterns, phrases, file: str) -> None:
         from audit.errors import RuleError
 
-        if patterns:
-            try:
-                self.matcher.add(key, [list(p) for p in patterns])
-            except Exception as exc:  # spaCy reports pattern errors as several lines
-                first = " ".join(str(exc).split())[:300]
-                raise RuleError(f"{file}: rule {key.split('#')[0]}: bad pattern: {first}") from None
-        if phrases:
-            self.phrases.add(key, [nlp.make_doc(p) for p in phrases])
+        rules = [r for r in rulebook.rules if not select or r.id in select]
+        checker = Matcher(nlp.vocab, validate=True)
+        for rule in rules:
+            for key, patterns in (
+                (rule.id, rule.patterns),
+                (rule.id + "#except", rule.exception_patterns),
+            ):
+                if not patterns:
+                    continue
+                try:
+                    checker.add(key, [list(p) for p in patterns])
+                except Exception as exc:  # spaCy reports pattern errors over several lines
+                    first = " ".join(str(exc).split())[:300]
+                    raise RuleError(f"{rule.file}: rule {rule.id}: bad pattern: {first}") from None
+        main = compile_patterns(
+            nlp.vocab, {r.id: [list(p) for p in r.patterns] for r in rules if r.patterns}
+        )
+        exceptions = {
+            r.id + "#except": [list(p) for p in r.exception_patterns]
+            for r in rules
+            if r.exception_patterns
+        }
+        exceptions = compile_patterns(nlp.vocab, exceptions)
+        self.matcher = Matcher(nlp.vocab, validate=False)
+        for key, patterns in main.items():
+            self.matcher.add(key, patterns)
+        self.exceptions = Matcher(nlp.vocab, validate=False)
+        for key, patterns in exceptions.items():
+            self.exceptions.add(key, patterns)
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for rule in rules:
+            if rule.phrases:
+                self.phrases.add(rule.id, [nlp.make_doc(p) for p in rule.phrases])
+            if rule.exception_phrases:
+                self.phrases.add(
+                    rule.id + "#except", [nlp.make_doc(p) for p in rule.exception_phrases]
+                )
 
     def __call__(self, doc: Doc) -> Doc:
         strings = doc.vocab.strings
         matches = [(strings[k], s, e) for k, s, e in self.matcher(doc)]
         matches += [(strings[k], s, e) for k, s, e in self.phrases(doc)]
+        if matches and len(self.exceptions):
+            hit_tokens = {s for key, s, _ in matches if not key.endswith("#except")}
+            for sent in doc.sents:
+                if any(sent.start <= t < sent.end for t in hit_tokens):
+                    matches += [
+                        (strings[k], sent.start + s, sent.start + e)
+                        for k, s, e in self.exceptions(sent)
+                    ]
         doc.user_data["claims_matches"] = matches
         return doc
 
