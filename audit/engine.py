@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from spacy.attrs import IS_PUNCT, IS_SPACE
+from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -51,7 +51,13 @@ def count_words(doc: Doc) -> int:
 
 
 def count_sentences(doc: Doc) -> int:
-    return sum(1 for s in doc.sents if not s.text.isspace())
+    """Sentences that hold more than whitespace (block separators are their own tokens)."""
+    if not len(doc):
+        return 0
+    arr = doc.to_array([SENT_START, IS_SPACE])
+    first = arr[:, 0] == 1
+    first[0] = True
+    return int((first & (arr[:, 1] == 0)).sum())
 
 
 def documents(

@@ -143,12 +143,60 @@ def compile_patterns(vocab, keyed: dict[str, list[list[dict]]]) -> dict[str, lis
     return {k: [[rewrite(spec) for spec in p] for p in pats] for k, pats in keyed.items()}
 
 
+def _anchor_words(pattern: list[dict]) -> frozenset[str] | None:
+    """Words one of which every match of `pattern` must contain (lower-cased), or None.
+
+    Picks the required word-set spec with the fewest stop words, so the anchor is as rare as
+    the pattern allows ("relieves", "%", "studies"), not "can" or "the".
+    """
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    best: tuple[float, int, frozenset[str]] | None = None
+    for spec in pattern:
+        op = str(spec.get("OP", ""))
+        if op in ("?", "*", "!") or op.startswith("{0"):
+            continue
+        for attr in ("LOWER", "ORTH", "TEXT"):
+            value = spec.get(attr)
+            if isinstance(value, str):
+                words = frozenset([value.lower()])
+            elif isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
+                words = frozenset(str(w).lower() for w in value["IN"])
+            else:
+                continue
+            rank = (sum(w in STOP_WORDS for w in words) / len(words), len(words), words)
+            if best is None or rank[:2] < best[:2]:
+                best = rank
+    return best[2] if best else None
+
+
+class _RuleMatcher:
+    """One rule's patterns, its exceptions, and the anchor words that gate where it runs."""
+
+    def __init__(self, vocab, key: str, patterns, exceptions, anchors) -> None:
+        import numpy as np
+
+        self.key = key
+        self.matcher = Matcher(vocab, validate=False)
+        self.matcher.add(key, patterns)
+        self.exceptions = None
+        if exceptions:
+            self.exceptions = Matcher(vocab, validate=False)
+            self.exceptions.add(key + "#except", exceptions)
+        self.anchors = (
+            None
+            if anchors is None
+            else np.array(sorted(vocab.strings.add(w) for w in anchors), dtype=np.uint64)
+        )
+
+
 class ClaimMatcher:
     """Runs every rule's compiled patterns over a Doc.
 
-    All token patterns go into one Matcher and all phrase lists into one PhraseMatcher, keyed by
-    rule id, so the cost does not grow with the number of phrases. Exception patterns live in a
-    second Matcher that only looks at sentences holding a hit. Matches land in
+    Rules are data compiled once: word sets become lexeme flags (native bit tests) where bits
+    allow, phrase lists go into one PhraseMatcher. Each rule's Matcher runs only on the
+    sentences that hold one of its anchor words (found for all rules at once with numpy), and
+    its exceptions only on sentences where it hit. Matches land in
     doc.user_data["claims_matches"] as (key, start, end) tuples (exceptions: "ID#except").
     """
 
@@ -169,44 +217,105 @@ class ClaimMatcher:
                 except Exception as exc:  # spaCy reports pattern errors over several lines
                     first = " ".join(str(exc).split())[:300]
                     raise RuleError(f"{rule.file}: rule {rule.id}: bad pattern: {first}") from None
-        main = compile_patterns(
-            nlp.vocab, {r.id: [list(p) for p in r.patterns] for r in rules if r.patterns}
+        keyed = {r.id: [list(p) for p in r.patterns] for r in rules if r.patterns}
+        keyed.update(
+            {
+                r.id + "#except": [list(p) for p in r.exception_patterns]
+                for r in rules
+                if r.exception_patterns
+            }
         )
-        exceptions = {
-            r.id + "#except": [list(p) for p in r.exception_patterns]
-            for r in rules
-            if r.exception_patterns
-        }
-        exceptions = compile_patterns(nlp.vocab, exceptions)
-        self.matcher = Matcher(nlp.vocab, validate=False)
-        for key, patterns in main.items():
-            self.matcher.add(key, patterns)
-        self.exceptions = Matcher(nlp.vocab, validate=False)
-        for key, patterns in exceptions.items():
-            self.exceptions.add(key, patterns)
+        compiled = compile_patterns(nlp.vocab, keyed)
+        self.rules: list[_RuleMatcher] = []
+        for rule in rules:
+            if not rule.patterns:
+                continue
+            anchors: set[str] | None = set()
+            for pattern in rule.patterns:
+                words = _anchor_words(pattern)
+                if words is None:
+                    anchors = None
+                    break
+                anchors |= words
+            self.rules.append(
+                _RuleMatcher(
+                    nlp.vocab,
+                    rule.id,
+                    compiled[rule.id],
+                    compiled.get(rule.id + "#except"),
+                    anchors,
+                )
+            )
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.phrase_exceptions: dict[str, _RuleMatcher] = {}
         for rule in rules:
             if rule.phrases:
                 self.phrases.add(rule.id, [nlp.make_doc(p) for p in rule.phrases])
+                if rule.exception_patterns and not rule.patterns:
+                    self.phrase_exceptions[rule.id] = _RuleMatcher(
+                        nlp.vocab, rule.id + "#unused", [[{"ORTH": "\u0000"}]],
+                        compiled[rule.id + "#except"], None,
+                    )  # fmt: skip
             if rule.exception_phrases:
                 self.phrases.add(
                     rule.id + "#except", [nlp.make_doc(p) for p in rule.exception_phrases]
                 )
 
     def __call__(self, doc: Doc) -> Doc:
+        import numpy as np
+        from spacy.attrs import LOWER, SENT_START
+
         strings = doc.vocab.strings
-        matches = [(strings[k], s, e) for k, s, e in self.matcher(doc)]
-        matches += [(strings[k], s, e) for k, s, e in self.phrases(doc)]
-        if matches and len(self.exceptions):
-            hit_tokens = {s for key, s, _ in matches if not key.endswith("#except")}
-            for sent in doc.sents:
-                if any(sent.start <= t < sent.end for t in hit_tokens):
-                    matches += [
-                        (strings[k], sent.start + s, sent.start + e)
-                        for k, s, e in self.exceptions(sent)
-                    ]
+        matches: list[tuple[str, int, int]] = []
+        if len(doc):
+            arr = doc.to_array([LOWER, SENT_START])
+            lower = arr[:, 0].astype(np.uint64)
+            starts = np.flatnonzero(arr[:, 1].astype(np.int64) == 1)
+            if not len(starts) or starts[0] != 0:
+                starts = np.concatenate(([0], starts))
+            bounds = np.append(starts, len(doc))
+            for rm in self.rules:
+                if rm.anchors is None:
+                    spans = [(0, len(doc))]
+                else:
+                    hits = np.flatnonzero(np.isin(lower, rm.anchors))
+                    if not len(hits):
+                        continue
+                    spans = _sentence_runs(
+                        np.unique(np.searchsorted(starts, hits, "right") - 1), bounds
+                    )
+                found = []
+                for s, e in spans:
+                    found += [(s + ms, s + me) for _, ms, me in rm.matcher(doc[s:e])]
+                if not found:
+                    continue
+                matches += [(rm.key, ms, me) for ms, me in found]
+                if rm.exceptions is not None:
+                    sents = np.unique(np.searchsorted(starts, [ms for ms, _ in found], "right") - 1)
+                    for s, e in _sentence_runs(sents, bounds):
+                        matches += [
+                            (rm.key + "#except", s + xs, s + xe)
+                            for _, xs, xe in rm.exceptions(doc[s:e])
+                        ]
+        for k, s, e in self.phrases(doc):
+            matches.append((strings[k], s, e))
+        for rule_id, rm in self.phrase_exceptions.items():
+            if any(key == rule_id for key, _, _ in matches):
+                matches += [(rule_id + "#except", s, e) for _, s, e in rm.exceptions(doc)]
         doc.user_data["claims_matches"] = matches
         return doc
+
+
+def _sentence_runs(sentence_ids, bounds) -> list[tuple[int, int]]:
+    """Token spans covering the given sentences, consecutive sentences merged."""
+    runs: list[tuple[int, int]] = []
+    for si in sentence_ids:
+        s, e = int(bounds[si]), int(bounds[si + 1])
+        if runs and runs[-1][1] == s:
+            runs[-1] = (runs[-1][0], e)
+        else:
+            runs.append((s, e))
+    return runs
 
 
 def build_pipeline(

@@ -133,7 +133,9 @@ def _yaml_loader():
 
     import yaml
 
-    class RuleLoader(yaml.SafeLoader):
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
+
+    class RuleLoader(base):
         pass
 
     RuleLoader.yaml_implicit_resolvers = {
