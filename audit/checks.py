@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+import numpy as np
+from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 
 from audit.document import Document
@@ -50,15 +52,8 @@ def find_claims(document: Document, doc: Doc, rulebook: RuleBook) -> list[Findin
     if not hits:
         return []
 
-    sent_starts: list[int] = []
-    sent_ends: list[int] = []
-    for sent in doc.sents:
-        text = sent.text
-        lead = len(text) - len(text.lstrip())
-        trail = len(text) - len(text.rstrip())
-        if len(text) - lead - trail > 0:
-            sent_starts.append(sent.start_char + lead)
-            sent_ends.append(sent.end_char - trail)
+    sent_starts, sent_ends = _sentence_bounds(doc)
+    trimmed: set[int] = set()
     block_starts = [b.start for b in document.blocks]
     sentences: dict[int, Sentence] = {}
     best: dict[tuple[int, str], tuple] = {}
@@ -68,7 +63,12 @@ def find_claims(document: Document, doc: Doc, rulebook: RuleBook) -> list[Findin
         if _overlaps((start, end), exceptions.get(rule_id, [])):
             continue
         si = bisect_right(sent_starts, start) - 1
-        if si < 0 or end > sent_ends[si]:
+        if si < 0:
+            continue
+        if si not in trimmed:
+            trimmed.add(si)
+            sent_starts[si], sent_ends[si] = _trim(document.text, sent_starts[si], sent_ends[si])
+        if end > sent_ends[si] or start < sent_starts[si]:
             continue
         if not _HAS_LETTER.search(document.text, sent_starts[si], sent_ends[si]):
             continue  # a bare figure ("20%" in a table cell) states nothing about anyone
@@ -89,14 +89,12 @@ def find_claims(document: Document, doc: Doc, rulebook: RuleBook) -> list[Findin
             same_block = nxt < len(sent_starts) and (
                 bi + 1 >= len(block_starts) or sent_starts[nxt] < block_starts[bi + 1]
             )
-            sentence = Sentence(
-                document,
-                cues,
-                sent_starts[si],
-                sent_ends[si],
-                sent_starts[nxt] if same_block else None,
-                sent_ends[nxt] if same_block else None,
+            nxt_s, nxt_e = (
+                _trim(document.text, sent_starts[nxt], sent_ends[nxt])
+                if same_block
+                else (None, None)
             )
+            sentence = Sentence(document, cues, sent_starts[si], sent_ends[si], nxt_s, nxt_e)
             sentences[si] = sentence
         outcome = _apply_context(rule, sentence, start, end)
         if outcome is None:
@@ -120,6 +118,23 @@ def find_claims(document: Document, doc: Doc, rulebook: RuleBook) -> list[Findin
     for (si, _), (_, _, _, rule, start, end, severity, qualifiers) in best.items():
         findings.append(_finding(document, rule, sentences[si], start, end, severity, qualifiers))
     return findings
+
+
+def _sentence_bounds(doc: Doc) -> tuple[list[int], list[int]]:
+    """Character spans of the sentences (from arrays, not Span objects); not yet trimmed."""
+    arr = doc.to_array([SENT_START, IDX])
+    first = arr[:, 0].astype(np.int64) == 1
+    first[0] = True
+    starts = arr[np.flatnonzero(first), 1].astype(np.int64).tolist()
+    return starts, starts[1:] + [len(doc.text)]
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
 
 
 def _apply_context(rule: Rule, s: Sentence, start: int, end: int) -> tuple[str, list[str]] | None:
@@ -225,4 +240,9 @@ def _finding(
         suggestion=rule.suggestion,
         rationale=rule.rationale,
         qualifiers=qualifiers,
+        links=[
+            {"text": document.text[lk.start : lk.end], "href": lk.href, "kind": lk.kind}
+            for lk in document.links
+            if s.start <= lk.start <= s.end and lk.end <= s.end + 1
+        ],
     )

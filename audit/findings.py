@@ -29,6 +29,7 @@ class Finding:
     suggestion: str
     rationale: str = ""
     qualifiers: list[str] = field(default_factory=list)  # e.g. "cited", "hedged"
+    links: list[dict] = field(default_factory=list)  # links in the sentence: text, href, kind
     fingerprint: str = ""
 
     def to_dict(self) -> dict:

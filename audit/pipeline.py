@@ -25,22 +25,29 @@ _ABBREVIATIONS = (
 
 @Language.component("claims_block_starts")
 def block_starts(doc: Doc) -> Doc:
-    """Start a sentence after every block separator, so sentences never cross blocks."""
+    """Start a sentence after every block separator, so sentences never cross blocks.
+
+    Inside blocks the readers collapse whitespace to single spaces, so every newline in the
+    text belongs to a separator token.
+    """
+    import numpy as np
+    from spacy.attrs import IDX
+
     text = doc.text
-    pos = text.find("\n", 0)
-    while pos >= 0:
-        span = doc.char_span(pos, pos + 1, alignment_mode="expand")
-        if span is not None and span.end < len(doc):
-            doc[span.end].is_sent_start = True
-            if span.start > 0:
-                doc[span.start].is_sent_start = True
-        end = pos + 1
-        while end < len(text) and text[end] == "\n":
-            end += 1
-        pos = text.find("\n", end)
+    if "\n" not in text or len(doc) < 2:
+        return doc
+    idx = doc.to_array([IDX]).astype(np.int64).ravel()
+    newlines = np.array([m.start() for m in _NEWLINES.finditer(text)], dtype=np.int64)
+    separators = np.unique(np.searchsorted(idx, newlines, "right") - 1)
+    for t in separators.tolist():
+        if t > 0:
+            doc[t].is_sent_start = True
+        if t + 1 < len(doc):
+            doc[t + 1].is_sent_start = True
     return doc
 
 
+_NEWLINES = re.compile(r"\n+")
 _SENTENCE_END = {".", "!", "?", "\u2026", "[", "(", "\u201d", '"', "'", "\u2019"}
 _MARKER_TOKEN = re.compile(r"^(?:\d{1,3}|[\[\]()\u00b9\u00b2\u00b3\u2070-\u2079,\u2013-]+)$")
 

@@ -52,6 +52,13 @@ def test_uncited_statistic_is_flagged(audit_text, text):
     assert flagged and flagged[0].sentence.startswith("More than 70%"), text
 
 
+def test_findings_carry_the_links_of_their_sentence(audit_text):
+    text = "Ketamine relieves depression ([Zarate 2006](https://doi.org/10.1001/x)). Next one."
+    _, findings = audit_text(text)
+    f = next(f for f in findings if f.category == "efficacy-claim")
+    assert f.links == [{"text": "Zarate 2006", "href": "https://doi.org/10.1001/x", "kind": "link"}]
+
+
 def test_relative_link_is_not_a_citation(audit_text):
     _, findings = audit_text(f"{STAT} — [learn more](/services/ketamine).")
     assert "unsourced-statistic" in categories(findings)
