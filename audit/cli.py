@@ -14,6 +14,7 @@ from pathlib import Path
 
 from audit import __version__
 from audit.errors import AuditError, UsageError
+from audit.writers import WRITERS
 
 PROG = "claims-audit"
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -40,8 +41,18 @@ def audit_parser() -> argparse.ArgumentParser:
         "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, or - for stdin")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    p.add_argument(
+        "--format",
+        default="text",
+        metavar="FORMATS",
+        help="comma-separated output formats: " + ", ".join(WRITERS) + " (default: text)",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write the report here, not stdout")
+    p.add_argument(
+        "--out-dir",
+        metavar="DIR",
+        help="write each format to DIR/claims-audit.EXT (needed for several formats)",
+    )
     p.add_argument(
         "--fail-on",
         choices=("error", "warning", "info"),
@@ -114,15 +125,36 @@ def cmd_audit(argv: list[str]) -> int:
     from audit.pipeline import build_pipeline
     from audit.writers.summary import failing
 
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in WRITERS]
+    if unknown or not formats:
+        raise UsageError(
+            f"--format: unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(WRITERS)}"
+        )
+    if args.output and args.out_dir:
+        raise UsageError("use either -o FILE or --out-dir DIR, not both")
+    if len(formats) > 1 and not args.out_dir:
+        raise UsageError("several formats need --out-dir DIR")
     inputs, missing = discover(args.paths, args.input_format)
-    if args.output:
-        out = Path(args.output).resolve()
+    targets = _targets(formats, args)
+    for target in targets.values():
+        if target is None:
+            continue
+        out = target.resolve()
         if any(i.fs_path is not None and i.fs_path.resolve() == out for i in inputs):
-            raise UsageError(f"{args.output}: refusing to overwrite an input file with the report")
+            raise UsageError(f"{target}: refusing to overwrite an input file with the report")
     full = _rulebook(args)
     rulebook = _filter(full, args.select, args.ignore)
     nlp = build_pipeline(full, args.model)
-    results = run(inputs, nlp, full, batch_size=max(1, args.batch_size))
+    from audit.writers import Report, needs_source, render
+
+    results = run(
+        inputs,
+        nlp,
+        full,
+        batch_size=max(1, args.batch_size),
+        keep_source=needs_source(formats),
+    )
     keep_ids = {r.id for r in rulebook.rules}
     floor = SEVERITY_RANK[args.min_severity]
     for r in results:
@@ -135,25 +167,32 @@ def cmd_audit(argv: list[str]) -> int:
         if r.error:
             print(f"{PROG}: {r.error}", file=sys.stderr)
 
-    if args.format == "json":
-        from audit.writers.json_report import to_json
+    from audit.writers.console import use_color
 
-        report = to_json(results, args.fail_on)
-        color = False
-    else:
-        from audit.writers.console import render, use_color
-
-        color = use_color(sys.stdout if not args.output else None, args.color)
-        report = render(results, args.fail_on, color)
-        if args.quiet:
-            report = report.splitlines()[-1] + "\n"
-    if args.output:
-        _write_atomic(Path(args.output), report)
-    else:
-        sys.stdout.write(report)
+    for fmt, target in targets.items():
+        report = Report(
+            results,
+            args.fail_on,
+            rulebook,
+            inputs=list(args.paths),
+            color=fmt == "text" and target is None and use_color(sys.stdout, args.color),
+            quiet=args.quiet,
+        )
+        text = render(fmt, report)
+        if target is None:
+            sys.stdout.write(text)
+        else:
+            _write_atomic(target, text)
     if missing or any(r.error for r in results):
         return EXIT_ERROR
     return EXIT_FINDINGS if failing(results, args.fail_on) else EXIT_CLEAN
+
+
+def _targets(formats: list[str], args) -> dict[str, Path | None]:
+    """Where each format goes: stdout (None), -o FILE, or DIR/claims-audit.EXT."""
+    if args.out_dir:
+        return {f: Path(args.out_dir) / f"claims-audit.{WRITERS[f][1]}" for f in formats}
+    return {formats[0]: Path(args.output) if args.output else None}
 
 
 def _write_atomic(path: Path, text: str) -> None:

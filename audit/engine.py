@@ -31,6 +31,7 @@ class DocumentResult:
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
     notes: list[str] = field(default_factory=list)
+    source: str | None = None  # kept only when a writer shows whole documents
 
     def to_dict(self) -> dict:
         return {
@@ -100,6 +101,7 @@ def run(
     rulebook: RuleBook,
     batch_size: int = 16,
     keep: bool = False,
+    keep_source: bool = False,
 ) -> list[DocumentResult]:
     """Audit every input; results come back in input order. `keep` holds Documents for eval."""
     results: list[DocumentResult] = []
@@ -110,6 +112,8 @@ def run(
             audit_document(document, doc, rulebook, result)
         except Exception as exc:  # a check bug must not stop the other files
             result.error = f"{document.path}: could not be audited ({type(exc).__name__}: {exc})"
+        if keep_source:
+            result.source = document.source
         if keep:
             result.document = document  # type: ignore[attr-defined]
             result.doc = doc  # type: ignore[attr-defined]

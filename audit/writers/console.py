@@ -18,7 +18,13 @@ def use_color(stream, choice: str = "auto") -> bool:
     return bool(getattr(stream, "isatty", lambda: False)()) and "NO_COLOR" not in os.environ
 
 
-def render(results: list[DocumentResult], fail_on: str, color: bool = False) -> str:
+def render(report) -> str:
+    """Console text; with report.quiet only the summary line."""
+    text = render_results(report.results, report.fail_on, report.color)
+    return text.splitlines()[-1] + "\n" if report.quiet else text
+
+
+def render_results(results: list[DocumentResult], fail_on: str, color: bool = False) -> str:
     def c(code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if color else text
 

@@ -11,6 +11,10 @@ from audit.writers.summary import summarize
 SCHEMA_VERSION = 1
 
 
+def render(report) -> str:
+    return to_json(report.results, report.fail_on)
+
+
 def to_json(results: list[DocumentResult], fail_on: str) -> str:
     report = {
         "schema_version": SCHEMA_VERSION,
