@@ -148,13 +148,15 @@ def cmd_audit(argv: list[str]) -> int:
     nlp = build_pipeline(full, args.model)
     from audit.writers import Report, needs_source, render
 
-    results = run(
-        inputs,
-        nlp,
-        full,
-        batch_size=max(1, args.batch_size),
-        keep_source=needs_source(formats),
-    )
+    with _progress(len(inputs), args.quiet) as tick:
+        results = run(
+            inputs,
+            nlp,
+            full,
+            batch_size=max(1, args.batch_size),
+            keep_source=needs_source(formats),
+            on_document=tick,
+        )
     keep_ids = {r.id for r in rulebook.rules}
     floor = SEVERITY_RANK[args.min_severity]
     for r in results:
@@ -186,6 +188,24 @@ def cmd_audit(argv: list[str]) -> int:
     if missing or any(r.error for r in results):
         return EXIT_ERROR
     return EXIT_FINDINGS if failing(results, args.fail_on) else EXIT_CLEAN
+
+
+class _progress:
+    """A tqdm bar on stderr for runs of more than a handful of files, only on a terminal."""
+
+    def __init__(self, total: int, quiet: bool) -> None:
+        self.bar = None
+        if not quiet and total > 5 and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="doc", file=sys.stderr, leave=False)
+
+    def __enter__(self):
+        return (lambda _result: self.bar.update(1)) if self.bar else None
+
+    def __exit__(self, *exc) -> None:
+        if self.bar:
+            self.bar.close()
 
 
 def _targets(formats: list[str], args) -> dict[str, Path | None]:

@@ -102,6 +102,7 @@ def run(
     batch_size: int = 16,
     keep: bool = False,
     keep_source: bool = False,
+    on_document=None,
 ) -> list[DocumentResult]:
     """Audit every input; results come back in input order. `keep` holds Documents for eval."""
     results: list[DocumentResult] = []
@@ -114,6 +115,8 @@ def run(
             result.error = f"{document.path}: could not be audited ({type(exc).__name__}: {exc})"
         if keep_source:
             result.source = document.source
+        if on_document is not None:
+            on_document(result)
         if keep:
             result.document = document  # type: ignore[attr-defined]
             result.doc = doc  # type: ignore[attr-defined]
