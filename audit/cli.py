@@ -37,10 +37,11 @@ def audit_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog=PROG,
         description="Flag health claims that need a citation or an edit before publication.",
-        epilog="Other commands: `%(prog)s rules [show ID]`, `%(prog)s eval CORPUS_DIR`. "
+        epilog="Other commands: `%(prog)s rules [show ID]`, `%(prog)s eval CORPUS_DIR`, "
+        "`%(prog)s baseline PATHS -o FILE`. "
         "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.",
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, or - for stdin")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, or - for stdin")
     p.add_argument(
         "--format",
         default="text",
@@ -56,15 +57,20 @@ def audit_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--fail-on",
         choices=("error", "warning", "info"),
-        default="warning",
         help="exit 1 when a finding is at or above this severity (default: warning)",
     )
     p.add_argument(
         "--min-severity",
         choices=("info", "warning", "error"),
-        default="info",
-        help="leave out findings below this severity",
+        help="leave out findings below this severity (default: info)",
     )
+    p.add_argument(
+        "--no-exit", action="store_true", help="exit 0 even when findings fail --fail-on"
+    )
+    p.add_argument("--config", metavar="FILE", help="config file (default: search upwards)")
+    p.add_argument("--no-config", action="store_true", help="ignore configuration files")
+    p.add_argument("--baseline", metavar="FILE", help="fail only on findings not in this baseline")
+    p.add_argument("--diff", metavar="REF", help="audit only lines changed since this git ref")
     p.add_argument("--select", metavar="IDS", help="only these rule ids or categories (comma list)")
     p.add_argument("--ignore", metavar="IDS", help="skip these rule ids or categories (comma list)")
     p.add_argument(
@@ -86,10 +92,26 @@ def audit_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _rulebook(args):
-    from audit.rulebook import load_rulebook
+def _rulebook(args, config=None):
+    """Bundled packs (narrowed to config `packs`), config `rules`, then --rules."""
+    from audit.rulebook import RuleBook, load_rulebook
 
-    return load_rulebook([Path(p) for p in args.rules], bundled=not args.no_bundled_rules)
+    extra = [*(config.rules if config else []), *(Path(p) for p in args.rules)]
+    book = load_rulebook(extra, bundled=not args.no_bundled_rules)
+    packs = config.packs if config else None
+    if packs is None:
+        return book
+    known = {r.pack for r in book.rules}
+    unknown = sorted(set(packs) - known)
+    if unknown:
+        raise UsageError(
+            f"{config.path}: key 'packs': unknown pack '{unknown[0]}' (known: {', '.join(sorted(known))})"
+        )
+    extra_files = {str(p) for p in extra}
+    rules = [
+        r for r in book.rules if r.pack in packs or any(r.file.startswith(e) for e in extra_files)
+    ]
+    return RuleBook(rules, book.lexicons, book.files, book.extra_paths, book.bundled)
 
 
 def _filter(rulebook, select: str | None, ignore: str | None):
@@ -117,33 +139,70 @@ def _filter(rulebook, select: str | None, ignore: str | None):
     )
 
 
-def cmd_audit(argv: list[str]) -> int:
-    args = audit_parser().parse_args(argv)
+def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
+    parser = audit_parser()
+    if baseline_mode:
+        parser.prog = f"{PROG} baseline"
+        parser.description = "Record today's findings so --baseline fails only on new ones."
+    args = parser.parse_args(argv)
+    from audit.config import find_config, load_config
     from audit.engine import run
-    from audit.findings import SEVERITY_RANK
     from audit.inputs import discover
     from audit.pipeline import build_pipeline
+    from audit.postprocess import Policy, finish
     from audit.writers.summary import failing
 
-    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    if args.config and args.no_config:
+        raise UsageError("use either --config FILE or --no-config")
+    config = load_config(
+        Path(args.config) if args.config else None if args.no_config else find_config()
+    )
+    if not args.paths and not args.diff:
+        parser.error("give at least one PATH (or --diff REF)")
+    formats = (
+        ["json"] if baseline_mode else [f.strip() for f in args.format.split(",") if f.strip()]
+    )
     unknown = [f for f in formats if f not in WRITERS]
     if unknown or not formats:
         raise UsageError(
-            f"--format: unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(WRITERS)}"
+            f"--format: unknown format {', '.join(unknown) or '(none)'}; "
+            f"choose from {', '.join(WRITERS)}"
         )
     if args.output and args.out_dir:
         raise UsageError("use either -o FILE or --out-dir DIR, not both")
     if len(formats) > 1 and not args.out_dir:
         raise UsageError("several formats need --out-dir DIR")
-    inputs, missing = discover(args.paths, args.input_format)
+    if baseline_mode and not args.output:
+        args.output = ".claims-audit-baseline.json"
+    fail_on = args.fail_on or config.fail_on or "warning"
+    min_severity = args.min_severity or config.min_severity or "info"
+
+    changed = None
+    if args.diff:
+        from audit.gitdiff import changed_lines
+
+        changed = changed_lines(args.diff)
+    inputs, missing = discover(args.paths or ["."], args.input_format)
+    inputs = [
+        i
+        for i in inputs
+        if (i.explicit or config.selects(i.path))
+        and (changed is None or (i.fs_path is not None and i.fs_path.resolve() in changed))
+    ]
     targets = _targets(formats, args)
     for target in targets.values():
-        if target is None:
-            continue
-        out = target.resolve()
-        if any(i.fs_path is not None and i.fs_path.resolve() == out for i in inputs):
+        if target is not None and any(
+            i.fs_path is not None and i.fs_path.resolve() == target.resolve() for i in inputs
+        ):
             raise UsageError(f"{target}: refusing to overwrite an input file with the report")
-    full = _rulebook(args)
+    baseline = None
+    baseline_path = Path(args.baseline) if args.baseline else config.baseline
+    if baseline_path is not None and not baseline_mode:
+        from audit.baseline import load_baseline
+
+        baseline = load_baseline(baseline_path)
+
+    full = _rulebook(args, config)
     rulebook = _filter(full, args.select, args.ignore)
     nlp = build_pipeline(full, args.model)
     from audit.writers import Report, needs_source, render
@@ -157,10 +216,17 @@ def cmd_audit(argv: list[str]) -> int:
             keep_source=needs_source(formats),
             on_document=tick,
         )
-    keep_ids = {r.id for r in rulebook.rules}
-    floor = SEVERITY_RANK[args.min_severity]
-    for r in results:
-        r.findings = [f for f in r.findings if f.rule in keep_ids and f.rank >= floor]
+    finish(
+        results,
+        Policy(
+            config=config,
+            enabled={r.id for r in rulebook.rules},
+            known={r.id for r in full.rules} | {r.category for r in full.rules},
+            min_severity=min_severity,
+            baseline=baseline,
+            changed=changed,
+        ),
+    )
     for message in missing:
         print(f"{PROG}: {message}", file=sys.stderr)
     for r in results:
@@ -169,12 +235,20 @@ def cmd_audit(argv: list[str]) -> int:
         if r.error:
             print(f"{PROG}: {r.error}", file=sys.stderr)
 
+    if baseline_mode:
+        from audit.baseline import render_baseline
+
+        findings = [f for r in results for f in r.findings]
+        _write_atomic(Path(args.output), render_baseline(findings))
+        print(f"{PROG}: recorded {len(findings)} findings in {args.output}", file=sys.stderr)
+        return EXIT_ERROR if missing or any(r.error for r in results) else EXIT_CLEAN
+
     from audit.writers.console import use_color
 
     for fmt, target in targets.items():
         report = Report(
             results,
-            args.fail_on,
+            fail_on,
             rulebook,
             inputs=list(args.paths),
             color=fmt == "text" and target is None and use_color(sys.stdout, args.color),
@@ -185,9 +259,11 @@ def cmd_audit(argv: list[str]) -> int:
             sys.stdout.write(text)
         else:
             _write_atomic(target, text)
+    if args.no_exit:
+        return EXIT_CLEAN
     if missing or any(r.error for r in results):
         return EXIT_ERROR
-    return EXIT_FINDINGS if failing(results, args.fail_on) else EXIT_CLEAN
+    return EXIT_FINDINGS if failing(results, fail_on) else EXIT_CLEAN
 
 
 class _progress:
@@ -270,7 +346,11 @@ def cmd_eval(argv: list[str]) -> int:
     return EXIT_CLEAN
 
 
-COMMANDS = {"rules": cmd_rules, "eval": cmd_eval}
+COMMANDS = {
+    "rules": cmd_rules,
+    "eval": cmd_eval,
+    "baseline": lambda argv: cmd_audit(argv, baseline_mode=True),
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,6 +20,7 @@ from audit.findings import Finding, assign_fingerprints, sort_key
 from audit.inputs import Input, read
 from audit.readers import parse
 from audit.rulebook import RuleBook
+from audit.suppressions import parse_directives
 
 
 @dataclass
@@ -32,6 +33,8 @@ class DocumentResult:
     error: str | None = None
     notes: list[str] = field(default_factory=list)
     source: str | None = None  # kept only when a writer shows whole documents
+    suppressed: list[Finding] = field(default_factory=list)
+    directives: list = field(default_factory=list)  # inline suppression comments
 
     def to_dict(self) -> dict:
         return {
@@ -40,6 +43,7 @@ class DocumentResult:
             "words": self.words,
             "sentences": self.sentences,
             "findings": len(self.findings),
+            "suppressed": len(self.suppressed),
             "error": self.error,
             "notes": self.notes,
         }
@@ -92,6 +96,7 @@ def audit_document(
     findings.sort(key=sort_key)
     assign_fingerprints(findings)
     result.findings = findings
+    result.directives = parse_directives(document)
     return result
 
 

@@ -31,6 +31,8 @@ class Finding:
     qualifiers: list[str] = field(default_factory=list)  # e.g. "cited", "hedged"
     links: list[dict] = field(default_factory=list)  # links in the sentence: text, href, kind
     fingerprint: str = ""
+    baseline_state: str | None = None  # "new" | "unchanged" when a baseline is in use
+    suppression: dict | None = None  # the inline directive that suppressed it
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -18,6 +18,7 @@ class Input:
     path: str  # as shown to the user
     fs_path: Path | None  # None for standard input
     format: str  # markdown | html | text | auto
+    explicit: bool = True  # named on the command line (not found in a folder)
 
 
 def discover(args: list[str], input_format: str = "auto") -> tuple[list[Input], list[str]]:
@@ -38,7 +39,7 @@ def discover(args: list[str], input_format: str = "auto") -> tuple[list[Input], 
                     fmt = FORMAT_BY_SUFFIX.get(fp.suffix.lower())
                     if fmt and fp.as_posix() not in seen:
                         seen.add(fp.as_posix())
-                        inputs.append(Input(fp.as_posix(), fp, fmt))
+                        inputs.append(Input(fp.as_posix(), fp, fmt, explicit=False))
         elif p.exists() or p.is_symlink():
             fmt = input_format
             if fmt == "auto":

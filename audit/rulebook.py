@@ -73,6 +73,7 @@ class Rule:
     examples_pass: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
     description: str = ""
+    pack: str = ""
 
 
 @dataclass
@@ -185,8 +186,9 @@ def _load(extra: list[Path], bundled: bool) -> RuleBook:
         raw_rules = data.get("rules") or []
         if not isinstance(raw_rules, list):
             raise RuleError(f"{name}: 'rules' must be a list")
+        pack = str(data.get("pack") or Path(name).stem)
         for i, raw in enumerate(raw_rules):
-            rule = _rule(name, i, raw, lexicons)
+            rule = _rule(name, i, raw, lexicons, pack)
             if rule.id in seen:
                 raise RuleError(f"{name}: rule {rule.id}: id already defined in {seen[rule.id]}")
             seen[rule.id] = name
@@ -194,7 +196,7 @@ def _load(extra: list[Path], bundled: bool) -> RuleBook:
     return RuleBook(rules, lexicons, [n for n, _ in raw_packs], tuple(extra), bundled)
 
 
-def _rule(file: str, index: int, raw: Any, lexicons: dict) -> Rule:
+def _rule(file: str, index: int, raw: Any, lexicons: dict, pack: str = "") -> Rule:
     if not isinstance(raw, dict):
         raise RuleError(f"{file}: rule #{index + 1}: must be a mapping")
     rid = raw.get("id")
@@ -284,6 +286,7 @@ def _rule(file: str, index: int, raw: Any, lexicons: dict) -> Rule:
         examples_pass=passing,
         references=refs,
         description=" ".join(str(raw.get("description") or "").split()),
+        pack=pack,
     )
 
 

@@ -30,6 +30,8 @@ def render_results(results: list[DocumentResult], fail_on: str, color: bool = Fa
 
     lines: list[str] = []
     for f in all_findings(results):
+        if f.baseline_state == "unchanged":
+            continue  # in the baseline: counted in the summary, not repeated
         head = f"{f.path}:{f.line}:{f.column}: {c(_COLORS[f.severity], f.severity)} "
         head += f"{c(_BOLD, f.category + '/' + f.rule)}: {f.message}"
         lines.append(head)
@@ -47,6 +49,8 @@ def render_results(results: list[DocumentResult], fail_on: str, color: bool = Fa
             if s["documents_with_errors"]
             else ""
         )
+        + (f"; {s['suppressed']} suppressed" if s["suppressed"] else "")
+        + (f"; {s['baselined']} unchanged from baseline, not shown" if s["baselined"] else "")
         + (f"; fails --fail-on {fail_on}" if s["failed"] else "")
     )
     return "\n".join(lines) + "\n"

@@ -22,5 +22,6 @@ def to_json(results: list[DocumentResult], fail_on: str) -> str:
         "documents": [r.to_dict() for r in results],
         "summary": summarize(results, fail_on),
         "findings": [f.to_dict() for f in all_findings(results)],
+        "suppressed": [f.to_dict() for r in results for f in r.suppressed],
     }
     return json.dumps(report, ensure_ascii=False, indent=2) + "\n"

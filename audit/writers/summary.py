@@ -9,8 +9,11 @@ from audit.findings import SEVERITY_RANK
 
 
 def failing(results: list[DocumentResult], fail_on: str) -> bool:
+    """Findings at or above the threshold that are not suppressed or already in the baseline."""
     threshold = SEVERITY_RANK[fail_on]
-    return any(f.rank >= threshold for r in results for f in r.findings)
+    return any(
+        f.rank >= threshold and f.baseline_state != "unchanged" for r in results for f in r.findings
+    )
 
 
 def summarize(results: list[DocumentResult], fail_on: str) -> dict:
@@ -23,6 +26,9 @@ def summarize(results: list[DocumentResult], fail_on: str) -> dict:
         "words": sum(r.words for r in results),
         "sentences": sum(r.sentences for r in results),
         "findings": len(findings),
+        "suppressed": sum(len(r.suppressed) for r in results),
+        "new": sum(1 for f in findings if f.baseline_state == "new"),
+        "baselined": sum(1 for f in findings if f.baseline_state == "unchanged"),
         "by_severity": {s: by_severity.get(s, 0) for s in ("error", "warning", "info")},
         "by_category": dict(sorted(by_category.items())),
         "fail_on": fail_on,

@@ -1,0 +1,214 @@
+"""Project configuration: `.claims-audit.toml` or `[tool.claims-audit]` in pyproject.toml.
+
+Found by walking up from the current directory (the first file that has a claims-audit table
+wins); `--config FILE` overrides the search. Paths inside the file are relative to it.
+Unknown keys and bad values stop the run with one line naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from audit.errors import UsageError
+
+SEVERITIES = ("info", "warning", "error")
+KEYS = {
+    "fail-on", "min-severity", "packs", "rules", "disable", "severity", "include", "exclude",
+    "overrides", "baseline", "require-suppression-reason",
+}  # fmt: skip
+OVERRIDE_KEYS = {"files", "disable", "severity"}
+
+
+@dataclass
+class Override:
+    files: list[str]
+    disable: set[str] = field(default_factory=set)
+    severity: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Config:
+    path: Path | None = None  # the file it came from
+    root: Path = field(default_factory=Path.cwd)  # folder paths are relative to
+    fail_on: str | None = None
+    min_severity: str | None = None
+    packs: list[str] | None = None  # bundled packs to enable (None: all)
+    rules: list[Path] = field(default_factory=list)  # extra rule files or folders
+    disable: set[str] = field(default_factory=set)  # rule ids or categories
+    severity: dict[str, str] = field(default_factory=dict)  # rule id or category -> severity
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    overrides: list[Override] = field(default_factory=list)
+    baseline: Path | None = None
+    require_suppression_reason: bool = False
+
+    # -- per-file rules ------------------------------------------------------------------
+    def relative(self, path: str) -> str:
+        p = Path(path)
+        try:
+            return p.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return PurePosixPath(path).as_posix()
+
+    def for_path(self, path: str) -> tuple[set[str], dict[str, str]]:
+        """Disabled ids/categories and severity changes that apply to `path`."""
+        disabled = set(self.disable)
+        severity = dict(self.severity)
+        rel = self.relative(path)
+        for o in self.overrides:
+            if any(match(rel, g) for g in o.files):
+                disabled |= o.disable
+                severity.update(o.severity)
+        return disabled, severity
+
+    def selects(self, path: str) -> bool:
+        """Include/exclude globs for files found in folders (explicit files always count)."""
+        rel = self.relative(path)
+        if self.include and not any(match(rel, g) for g in self.include):
+            return False
+        return not any(match(rel, g) for g in self.exclude)
+
+
+def match(path: str, pattern: str) -> bool:
+    """Glob match where ** spans folders and a pattern without / matches the file name."""
+    if "/" not in pattern:
+        return fnmatch.fnmatchcase(PurePosixPath(path).name, pattern)
+    return _glob(path, pattern)
+
+
+def _glob(path: str, pattern: str) -> bool:
+    import re
+
+    rx = ""
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            rx += "(?:.*/)?"
+            i += 3
+        elif pattern.startswith("**", i):
+            rx += ".*"
+            i += 2
+        elif pattern[i] == "*":
+            rx += "[^/]*"
+            i += 1
+        elif pattern[i] == "?":
+            rx += "[^/]"
+            i += 1
+        else:
+            rx += re.escape(pattern[i])
+            i += 1
+    return re.fullmatch(rx, path) is not None
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The nearest .claims-audit.toml, or pyproject.toml with [tool.claims-audit], upwards."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / ".claims-audit.toml"
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
+                continue  # someone else's broken pyproject is not our business
+            if "claims-audit" in data.get("tool", {}):
+                return pyproject
+    return None
+
+
+def load_config(path: Path | None) -> Config:
+    if path is None:
+        return Config()
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{name}: cannot read config ({exc})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{name}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("claims-audit", {})
+        where = f"{name}: [tool.claims-audit]"
+    else:
+        where = name
+    if not isinstance(data, dict):
+        raise UsageError(f"{where}: must be a table")
+    unknown = sorted(set(data) - KEYS)
+    if unknown:
+        raise UsageError(f"{where}: unknown key '{unknown[0]}' (known: {', '.join(sorted(KEYS))})")
+    root = path.resolve().parent
+    cfg = Config(path=path, root=root)
+    cfg.fail_on = _choice(where, "fail-on", data.get("fail-on"))
+    cfg.min_severity = _choice(where, "min-severity", data.get("min-severity"))
+    if "packs" in data:
+        cfg.packs = _strings(where, "packs", data["packs"])
+    cfg.rules = [root / p for p in _strings(where, "rules", data.get("rules", []))]
+    cfg.disable = set(_strings(where, "disable", data.get("disable", [])))
+    cfg.severity = _severity_map(where, "severity", data.get("severity", {}))
+    cfg.include = _strings(where, "include", data.get("include", []))
+    cfg.exclude = _strings(where, "exclude", data.get("exclude", []))
+    if "baseline" in data:
+        if not isinstance(data["baseline"], str):
+            raise UsageError(f"{where}: key 'baseline' must be a file path")
+        cfg.baseline = root / data["baseline"]
+    rsr = data.get("require-suppression-reason", False)
+    if not isinstance(rsr, bool):
+        raise UsageError(f"{where}: key 'require-suppression-reason' must be true or false")
+    cfg.require_suppression_reason = rsr
+    overrides = data.get("overrides", [])
+    if not isinstance(overrides, list) or not all(isinstance(o, dict) for o in overrides):
+        raise UsageError(f"{where}: key 'overrides' must be an array of tables ([[overrides]])")
+    for n, o in enumerate(overrides, 1):
+        key = f"overrides[{n}]"
+        bad = sorted(set(o) - OVERRIDE_KEYS)
+        if bad:
+            raise UsageError(
+                f"{where}: unknown key '{key}.{bad[0]}' (known: files, disable, severity)"
+            )
+        files = _strings(where, f"{key}.files", o.get("files"))
+        if not files:
+            raise UsageError(f"{where}: key '{key}.files' needs at least one glob")
+        cfg.overrides.append(
+            Override(
+                files,
+                set(_strings(where, f"{key}.disable", o.get("disable", []))),
+                _severity_map(where, f"{key}.severity", o.get("severity", {})),
+            )
+        )
+    return cfg
+
+
+def _choice(where: str, key: str, value) -> str | None:
+    if value is None:
+        return None
+    if value not in SEVERITIES:
+        raise UsageError(
+            f"{where}: key '{key}' must be one of {', '.join(SEVERITIES)}, not {value!r}"
+        )
+    return value
+
+
+def _strings(where: str, key: str, value) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise UsageError(f"{where}: key '{key}' must be a list of strings")
+    return list(value)
+
+
+def _severity_map(where: str, key: str, value) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise UsageError(f"{where}: key '{key}' must be a table of rule-or-category = severity")
+    for k, v in value.items():
+        if v not in SEVERITIES:
+            raise UsageError(
+                f"{where}: key '{key}.{k}' must be one of {', '.join(SEVERITIES)}, not {v!r}"
+            )
+    return dict(value)
