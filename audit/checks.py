@@ -100,6 +100,17 @@ def find_claims(document: Document, doc: Doc, rulebook: RuleBook) -> list[Findin
         if outcome is None:
             continue
         severity, qualifiers = outcome
+        if "cited" in qualifiers and rule.category in _SOURCE_CHECKED:
+            if rule.category == "unsourced-statistic":
+                document.cited_figures.append((start, end))
+            weak = rulebook.by_id.get("weak-source")
+            if weak is not None and _weak_sources(sentence, rulebook, document.url):
+                wkey = (si, weak.category)
+                if wkey not in best:
+                    best[wkey] = (SEVERITY_RANK[weak.severity], -start, end - start, weak,
+                                  start, end, weak.severity, ["cited"])  # fmt: skip
+        if "suppressed-by-citation" in qualifiers:
+            continue
         key = (si, rule.category)
         candidate = (
             SEVERITY_RANK[severity],
@@ -116,7 +127,11 @@ def find_claims(document: Document, doc: Doc, rulebook: RuleBook) -> list[Findin
 
     findings = []
     for (si, _), (_, _, _, rule, start, end, severity, qualifiers) in best.items():
-        findings.append(_finding(document, rule, sentences[si], start, end, severity, qualifiers))
+        findings.append(
+            _finding(
+                rulebook.tiers, document, rule, sentences[si], start, end, severity, qualifiers
+            )
+        )
     return findings
 
 
@@ -161,11 +176,24 @@ def _apply_context(rule: Rule, s: Sentence, start: int, end: int) -> tuple[str, 
         qualifiers.append("hedged")
     if when["cited"] != "ignore" and s.citation() is not None:
         if when["cited"] == "suppress":
-            return None
+            return severity, ["cited", "suppressed-by-citation"]
         if when["cited"] == "info":
             lower("info")
         qualifiers.append("cited")
     return severity, qualifiers
+
+
+_SOURCE_CHECKED = {"unsourced-statistic", "efficacy-claim"}
+
+
+def _weak_sources(s: Sentence, rulebook: RuleBook, page_url: str | None) -> bool:
+    """Cited only by links, and every one of them tier 4 or the audited site itself."""
+    from audit.sources import same_site, tier
+
+    hrefs, other = s.evidence()
+    if other or not hrefs:
+        return False
+    return all(tier(h, rulebook.tiers) == 4 or same_site(h, page_url) for h in hrefs)
 
 
 def _in_url(document: Document, start: int, end: int) -> bool:
@@ -203,6 +231,7 @@ def _near(
 
 
 def _finding(
+    tiers: dict[str, int],
     document: Document,
     rule: Rule,
     s: Sentence,
@@ -211,6 +240,8 @@ def _finding(
     severity: str,
     qualifiers: list[str],
 ) -> Finding:
+    from audit.sources import tier
+
     src_start, src_end = document.source_span(start, end)
     sent_src = document.source_span(s.start, s.end)
     line, col = document.lines.position(src_start)
@@ -241,7 +272,12 @@ def _finding(
         rationale=rule.rationale,
         qualifiers=qualifiers,
         links=[
-            {"text": document.text[lk.start : lk.end], "href": lk.href, "kind": lk.kind}
+            {
+                "text": document.text[lk.start : lk.end],
+                "href": lk.href,
+                "kind": lk.kind,
+                "tier": tier(lk.href, tiers) if lk.kind != "marker" else None,
+            }
             for lk in document.links
             if s.start <= lk.start <= s.end and lk.end <= s.end + 1
         ],

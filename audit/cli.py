@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from audit import __version__
@@ -94,7 +95,7 @@ def audit_parser() -> argparse.ArgumentParser:
 
 def _rulebook(args, config=None):
     """Bundled packs (narrowed to config `packs`), config `rules`, then --rules."""
-    from audit.rulebook import RuleBook, load_rulebook
+    from audit.rulebook import load_rulebook
 
     extra = [*(config.rules if config else []), *(Path(p) for p in args.rules)]
     book = load_rulebook(extra, bundled=not args.no_bundled_rules)
@@ -111,11 +112,10 @@ def _rulebook(args, config=None):
     rules = [
         r for r in book.rules if r.pack in packs or any(r.file.startswith(e) for e in extra_files)
     ]
-    return RuleBook(rules, book.lexicons, book.files, book.extra_paths, book.bundled)
+    return replace(book, rules=rules)
 
 
 def _filter(rulebook, select: str | None, ignore: str | None):
-    from audit.rulebook import RuleBook
 
     def names(value: str | None) -> set[str]:
         return {v.strip() for v in (value or "").split(",") if v.strip()}
@@ -134,9 +134,7 @@ def _filter(rulebook, select: str | None, ignore: str | None):
         and r.id not in ign
         and r.category not in ign
     ]
-    return RuleBook(
-        rules, rulebook.lexicons, rulebook.files, rulebook.extra_paths, rulebook.bundled
-    )
+    return replace(rulebook, rules=rules)
 
 
 def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:

@@ -18,6 +18,8 @@ class Document:
     links: list[Link]
     comments: list[Comment] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    url: str | None = None  # the page address, for documents fetched from the web
+    cited_figures: list[tuple[int, int]] = field(default_factory=list)  # cited statistics
     _lines: LineIndex | None = None
 
     @property

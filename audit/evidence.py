@@ -48,6 +48,7 @@ _CITATION_LEAD = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r"[;:]|\bbut\b|\bhowever\b|\balthough\b|\bwhereas\b|\byet\b|,", re.I)
+_URLISH = re.compile(r"(?:https?://|www\.)\S+|\b(?:[a-z0-9-]+\.)+[a-z]{2,}/\S*", re.I)
 _WORDS = re.compile(r"[\w'\u2019-]+")
 _QUESTION_END = re.compile(r"\?[\s\"'\u201d\u2019)\]*_]*$")
 
@@ -144,6 +145,32 @@ class Sentence:
                 if self.cues.is_citation_only(nxt):
                     self._cited = self._find_citation(self.next_start, self.next_end)
         return self._cited  # type: ignore[return-value]
+
+    def evidence(self) -> tuple[list[str], bool]:
+        """Absolute citation link targets of this sentence (and a following citation-only
+        sentence), and whether it also has other evidence (markers, author-year, DOIs...)."""
+        spans = [(self.start, self.end)]
+        if self.next_start is not None:
+            nxt = self.doc.text[self.next_start : self.next_end]
+            if self.cues.is_citation_only(nxt):
+                spans.append((self.next_start, self.next_end))
+        hrefs: list[str] = []
+        other = False
+        for start, end in spans:
+            text = self.doc.text[start:end]
+            for link in self.doc.links:
+                inside = link.start < end and link.end > start
+                glued = link.start == link.end and start <= link.start <= end
+                if not (inside or glued) or not link_is_citation(link.href, link.kind):
+                    continue
+                if link.kind == "marker" or link.href.lower().startswith("doi:"):
+                    other = True
+                else:
+                    hrefs.append(link.href)
+                    text = text.replace(self.doc.text[link.start : link.end], " ")
+            if self.cues.citation_in_text(_URLISH.sub(" ", text)):
+                other = True
+        return hrefs, other
 
     def _find_citation(self, start: int, end: int) -> str | None:
         for link in self.doc.links:

@@ -42,6 +42,7 @@ ALLOWED = set(REQUIRED) | {
     "examples",
     "references",
     "description",
+    "derived",
 }
 # Token attributes a blank English pipeline sets; rules must work without a trained model.
 TOKEN_ATTRS = {
@@ -74,6 +75,7 @@ class Rule:
     references: tuple[str, ...] = ()
     description: str = ""
     pack: str = ""
+    derived: bool = False  # produced by a check (links, sources), not by matching text
 
 
 @dataclass
@@ -83,6 +85,7 @@ class RuleBook:
     files: list[str]
     extra_paths: tuple[Path, ...] = ()
     bundled: bool = True
+    tiers: dict[str, int] = field(default_factory=dict)  # domain -> source tier (1 best)
 
     def __post_init__(self) -> None:
         self.by_id = {r.id: r for r in self.rules}
@@ -157,6 +160,7 @@ def _load(extra: list[Path], bundled: bool) -> RuleBook:
     paths = ([default_rule_dir()] if bundled else []) + list(extra or [])
     raw_packs: list[tuple[str, dict]] = []
     lexicons: dict[str, tuple[str, ...]] = {}
+    tiers: dict[str, int] = {}
     for f in rule_files(paths):
         name = str(f)
         try:
@@ -172,13 +176,18 @@ def _load(extra: list[Path], bundled: bool) -> RuleBook:
             continue
         if not isinstance(data, dict):
             raise RuleError(f"{name}: a rule pack must be a mapping with 'rules' and/or 'lexicons'")
-        unknown = set(data) - {"pack", "description", "lexicons", "rules"}
+        unknown = set(data) - {"pack", "description", "lexicons", "rules", "tiers"}
         if unknown:
             raise RuleError(f"{name}: unknown top-level key(s): {', '.join(sorted(unknown))}")
         for lex_name, words in (data.get("lexicons") or {}).items():
             if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
                 raise RuleError(f"{name}: lexicon '{lex_name}' must be a list of strings")
             lexicons[lex_name] = tuple(dict.fromkeys(lexicons.get(lex_name, ()) + tuple(words)))
+        for tier, domains in (data.get("tiers") or {}).items():
+            if tier not in (1, 2, 3, 4) or not isinstance(domains, list):
+                raise RuleError(f"{name}: tiers must map 1, 2, 3 or 4 to a list of domains")
+            for domain in domains:
+                tiers[str(domain).lower().removeprefix("www.")] = tier
         raw_packs.append((name, data))
     rules: list[Rule] = []
     seen: dict[str, str] = {}
@@ -193,7 +202,7 @@ def _load(extra: list[Path], bundled: bool) -> RuleBook:
                 raise RuleError(f"{name}: rule {rule.id}: id already defined in {seen[rule.id]}")
             seen[rule.id] = name
             rules.append(rule)
-    return RuleBook(rules, lexicons, [n for n, _ in raw_packs], tuple(extra), bundled)
+    return RuleBook(rules, lexicons, [n for n, _ in raw_packs], tuple(extra), bundled, tiers)
 
 
 def _rule(file: str, index: int, raw: Any, lexicons: dict, pack: str = "") -> Rule:
@@ -226,7 +235,10 @@ def _rule(file: str, index: int, raw: Any, lexicons: dict, pack: str = "") -> Ru
             re.compile(rx)
         except re.error as exc:
             raise RuleError(f"{where}: bad regex {rx!r}: {exc}") from None
-    if not (patterns or phrases or regex):
+    derived = raw.get("derived", False)
+    if not isinstance(derived, bool):
+        raise RuleError(f"{where}: derived must be true or false")
+    if not (patterns or phrases or regex or derived):
         raise RuleError(f"{where}: needs at least one of patterns, phrases, regex")
     exc = raw.get("exceptions") or {}
     if not isinstance(exc, dict) or set(exc) - {"patterns", "phrases"}:
@@ -287,6 +299,7 @@ def _rule(file: str, index: int, raw: Any, lexicons: dict, pack: str = "") -> Ru
         references=refs,
         description=" ".join(str(raw.get("description") or "").split()),
         pack=pack,
+        derived=derived,
     )
 
 

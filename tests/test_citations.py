@@ -56,7 +56,25 @@ def test_findings_carry_the_links_of_their_sentence(audit_text):
     text = "Ketamine relieves depression ([Zarate 2006](https://doi.org/10.1001/x)). Next one."
     _, findings = audit_text(text)
     f = next(f for f in findings if f.category == "efficacy-claim")
-    assert f.links == [{"text": "Zarate 2006", "href": "https://doi.org/10.1001/x", "kind": "link"}]
+    assert f.links == [
+        {"text": "Zarate 2006", "href": "https://doi.org/10.1001/x", "kind": "link", "tier": 1}
+    ]
+
+
+@pytest.mark.parametrize(
+    "href,weak",
+    [
+        ("https://wellness.blogspot.com/magnesium", True),
+        ("https://www.facebook.com/post/1", True),
+        ("https://www.cdc.gov/diabetes/data", False),
+        ("https://unknown-journal.example/article", False),
+    ],
+)
+def test_weak_source(audit_text, href, weak):
+    _, findings = audit_text(f"Magnesium prevents migraines in 80% of people ([source]({href})).")
+    cats = {f.category for f in findings}
+    assert ("weak-source" in cats) is weak
+    assert "unsourced-statistic" not in cats
 
 
 def test_relative_link_is_not_a_citation(audit_text):

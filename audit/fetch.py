@@ -1,0 +1,165 @@
+"""HTTP for live pages and cited links: one requests.Session with the limits a crawler needs.
+
+Connect/read timeouts, retries with backoff for 429 and 5xx that honour Retry-After (urllib3
+Retry), a clear User-Agent, a redirect limit, a body-size cap enforced while streaming, a
+content-type check, and charset handling (header, then <meta charset>, then UTF-8). Only http
+and https are fetched.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from audit import __version__
+from audit.errors import InputError
+
+USER_AGENT = (
+    f"claims-audit/{__version__} (health-claims linter; +https://pypi.org/project/claims-audit/)"
+)
+TEXT_TYPES = (
+    "text/html",
+    "application/xhtml+xml",
+    "text/plain",
+    "text/markdown",
+    "text/x-markdown",
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+@dataclass
+class Limits:
+    connect_timeout: float = 5.0
+    read_timeout: float = 15.0
+    max_bytes: int = 5_000_000
+    max_redirects: int = 5
+    retries: int = 3
+    backoff: float = 0.5
+
+
+@dataclass
+class Page:
+    url: str  # as asked
+    final_url: str
+    status: int
+    content_type: str
+    text: str
+
+
+class Fetcher:
+    """A shared session; counts the HTTP requests it sends (for the run summary)."""
+
+    def __init__(self, limits: Limits | None = None) -> None:
+        import requests
+        from requests.adapters import HTTPAdapter
+        from urllib3.util.retry import Retry
+
+        self.limits = limits or Limits()
+        self.requests = 0
+        self._lock = threading.Lock()
+        retry = Retry(
+            total=self.limits.retries,
+            connect=self.limits.retries,
+            read=0,
+            redirect=self.limits.max_redirects,
+            status=self.limits.retries,
+            status_forcelist=(429, 500, 502, 503, 504),
+            allowed_methods=frozenset({"GET", "HEAD"}),
+            backoff_factor=self.limits.backoff,
+            backoff_max=10,
+            respect_retry_after_header=True,
+            raise_on_status=False,
+        )
+        adapter = HTTPAdapter(max_retries=retry, pool_connections=16, pool_maxsize=16)
+        self.session = requests.Session()
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.max_redirects = self.limits.max_redirects
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.session.hooks["response"].append(self._count)
+
+    def _count(self, response, *args, **kwargs) -> None:
+        """Response hook: one request, plus any retries urllib3 made before this response."""
+        retries = getattr(response.raw, "retries", None)
+        extra = len(retries.history) if retries is not None else 0
+        with self._lock:
+            self.requests += 1 + extra
+
+    @property
+    def timeout(self) -> tuple[float, float]:
+        return (self.limits.connect_timeout, self.limits.read_timeout)
+
+    def get_page(self, url: str) -> Page:
+        """Fetch a page to audit: text types only, within the size cap."""
+        import requests
+
+        check_url(url)
+        try:
+            with self.session.get(url, timeout=self.timeout, stream=True) as r:
+                ctype = r.headers.get("Content-Type", "").split(";")[0].strip().lower()
+                if r.status_code >= 400:
+                    raise InputError(f"{url}: HTTP {r.status_code} {r.reason or ''}".rstrip())
+                if ctype and not ctype.startswith(TEXT_TYPES):
+                    raise InputError(f"{url}: not an HTML or text page (Content-Type: {ctype})")
+                body = read_capped(r, self.limits.max_bytes, url)
+                return Page(url, r.url, r.status_code, ctype or "text/html", decode(body, r, ctype))
+        except requests.exceptions.TooManyRedirects:
+            raise InputError(
+                f"{url}: too many redirects (limit {self.limits.max_redirects})"
+            ) from None
+        except requests.exceptions.Timeout:
+            raise InputError(f"{url}: timed out") from None
+        except requests.exceptions.ConnectionError as exc:
+            raise InputError(f"{url}: cannot connect ({_reason(exc)})") from None
+        except requests.exceptions.RequestException as exc:
+            raise InputError(f"{url}: request failed ({_reason(exc)})") from None
+
+
+def check_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise InputError(f"{url}: only http and https URLs can be fetched")
+    if not parts.netloc:
+        raise InputError(f"{url}: URL has no host")
+
+
+def read_capped(response, cap: int, url: str) -> bytes:
+    """Read a streamed body, stopping at `cap` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(chunk_size=65536):
+        size += len(chunk)
+        if size > cap:
+            raise InputError(f"{url}: body larger than {cap:,} bytes, stopped")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def decode(body: bytes, response, ctype: str) -> str:
+    """Header charset, else <meta charset> for HTML, else UTF-8 (with replacement)."""
+    import codecs
+
+    charset = None
+    if "charset=" in response.headers.get("Content-Type", "").lower():
+        charset = response.encoding
+    if charset is None and "html" in (ctype or "html"):
+        m = _META_CHARSET.search(body[:4096])
+        if m:
+            charset = m.group(1).decode("ascii", "replace")
+    if body.startswith(b"\xef\xbb\xbf"):
+        charset = "utf-8-sig"
+    try:
+        codecs.lookup(charset or "utf-8")
+    except LookupError:
+        charset = None
+    return body.decode(charset or "utf-8", errors="replace")
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc)
+    for marker in ("Name or service not known", "Connection refused", "timed out", "No route"):
+        if marker in text:
+            return marker
+    return type(exc).__name__
