@@ -1,0 +1,60 @@
+"""The CSV report: the JSON finding fields as columns, in order, one row per finding."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from audit.engine import DocumentResult
+from audit.writers import Report, render
+from audit.writers.csv_report import COLUMNS
+
+
+def _rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def test_columns_are_the_json_finding_fields_in_order(cli, tmp_path):
+    (tmp_path / "a.html").write_text(
+        '<p>Studies show — “really” — that 80% of users <a href="https://x.org">sleep</a>\n'
+        "<b>better</b>, cured in a week.</p>",
+        encoding="utf-8",
+    )
+    report = json.loads(cli("a.html", "--format", "json").stdout)
+    r = cli("a.html", "--format", "csv", "-o", "out.csv")
+    assert r.returncode == 1, r.stderr
+    raw = (tmp_path / "out.csv").read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")  # UTF-8 without a byte-order mark
+    rows = _rows(raw.decode("utf-8"))
+    assert rows[0] == list(report["findings"][0]) == list(COLUMNS)
+    assert len(rows) == 1 + len(report["findings"])
+    for row, finding in zip(rows[1:], report["findings"], strict=True):
+        for column, cell in zip(rows[0], row, strict=True):
+            value = finding[column]
+            if isinstance(value, list | dict):
+                assert json.loads(cell) == value, column
+            else:
+                assert cell == ("" if value is None else str(value)), column
+
+
+def test_zero_findings_still_writes_the_header(rulebook):
+    report = Report([DocumentResult("ok.md", words=3)], "warning", rulebook)
+    assert render("csv", report) == ",".join(COLUMNS) + "\n"
+    assert render("csv", Report([], "warning", rulebook)) == ",".join(COLUMNS) + "\n"
+
+
+def test_awkward_text_round_trips(audit_text, rulebook):
+    source = 'Studies show, "clearly", that 80% of us\nsleep better; =SUM(A1) 😴.\n'
+    _, findings = audit_text(source, "text", "weird, name.txt")
+    assert findings
+    findings[0].qualifiers = ["cited", "hedged"]
+    findings[0].links = [{"text": "a,b", "href": "https://x.org/?q=1,2", "kind": "link"}]
+    report = Report([DocumentResult("weird, name.txt", findings=findings)], "warning", rulebook)
+    rows = _rows(render("csv", report))
+    first = dict(zip(rows[0], rows[1], strict=True))
+    assert first["path"] == "weird, name.txt"
+    assert first["sentence"] == findings[0].sentence
+    assert json.loads(first["qualifiers"]) == ["cited", "hedged"]
+    assert json.loads(first["links"]) == findings[0].links
+    assert first["links"] == '[{"href":"https://x.org/?q=1,2","kind":"link","text":"a,b"}]'
