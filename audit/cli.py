@@ -72,6 +72,33 @@ def audit_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-config", action="store_true", help="ignore configuration files")
     p.add_argument("--baseline", metavar="FILE", help="fail only on findings not in this baseline")
     p.add_argument("--diff", metavar="REF", help="audit only lines changed since this git ref")
+    web = p.add_argument_group("web pages and links")
+    web.add_argument(
+        "--urls", metavar="FILE", help="audit the http(s) URLs listed in FILE, one a line"
+    )
+    web.add_argument(
+        "--sitemap", metavar="URL", help="audit the pages of a sitemap (or sitemap index)"
+    )
+    web.add_argument(
+        "--check-links",
+        action="store_true",
+        help="request every cited link; report broken ones and figures the source does not state",
+    )
+    web.add_argument(
+        "--cache-dir", metavar="DIR", help="link-check cache (default: ~/.cache/claims-audit)"
+    )
+    web.add_argument(
+        "--cache-ttl", type=float, default=24.0, metavar="HOURS", help="cache expiry (default 24)"
+    )
+    web.add_argument(
+        "--no-extract", action="store_true", help="audit whole web pages, not only the main content"
+    )
+    web.add_argument(
+        "--timeout", type=float, default=15.0, metavar="SECONDS", help="read timeout per request"
+    )
+    web.add_argument(
+        "--max-bytes", type=int, default=5_000_000, metavar="N", help="cap on a fetched body"
+    )
     p.add_argument("--select", metavar="IDS", help="only these rule ids or categories (comma list)")
     p.add_argument("--ignore", metavar="IDS", help="skip these rule ids or categories (comma list)")
     p.add_argument(
@@ -155,8 +182,8 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
     config = load_config(
         Path(args.config) if args.config else None if args.no_config else find_config()
     )
-    if not args.paths and not args.diff:
-        parser.error("give at least one PATH (or --diff REF)")
+    if not args.paths and not args.diff and not args.urls and not args.sitemap:
+        parser.error("give at least one PATH or URL (or --diff REF, --urls FILE, --sitemap URL)")
     formats = (
         ["json"] if baseline_mode else [f.strip() for f in args.format.split(",") if f.strip()]
     )
@@ -180,7 +207,25 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
         from audit.gitdiff import changed_lines
 
         changed = changed_lines(args.diff)
-    inputs, missing = discover(args.paths or ["."], args.input_format)
+    fetcher = None
+    url_args: list[str] = []
+    if args.urls or args.sitemap or args.check_links or any("://" in p for p in args.paths):
+        from audit.fetch import Fetcher, Limits
+
+        fetcher = Fetcher(Limits(read_timeout=args.timeout, max_bytes=args.max_bytes))
+        if args.urls:
+            from audit.sitemap import read_url_list
+
+            url_args += read_url_list(Path(args.urls))
+        if args.sitemap:
+            from audit.sitemap import sitemap_urls
+
+            try:
+                url_args += sitemap_urls(fetcher, args.sitemap)
+            except AuditError as exc:
+                raise UsageError(str(exc)) from None
+    default_paths = [] if url_args else ["."]
+    inputs, missing = discover([*(args.paths or default_paths), *url_args], args.input_format)
     inputs = [
         i
         for i in inputs
@@ -201,6 +246,8 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
         baseline = load_baseline(baseline_path)
 
     full = _rulebook(args, config)
+    if config.source_tiers:
+        full = replace(full, tiers={**full.tiers, **config.source_tiers})
     rulebook = _filter(full, args.select, args.ignore)
     nlp = build_pipeline(full, args.model)
     from audit.writers import Report, needs_source, render
@@ -213,7 +260,12 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
             batch_size=max(1, args.batch_size),
             keep_source=needs_source(formats),
             on_document=tick,
+            fetcher=fetcher,
+            extract_main=not args.no_extract,
+            collect_citations=args.check_links,
         )
+    if args.check_links:
+        _check_links(results, fetcher, full, args)
     finish(
         results,
         Policy(
@@ -280,6 +332,33 @@ class _progress:
     def __exit__(self, *exc) -> None:
         if self.bar:
             self.bar.close()
+
+
+def _check_links(results, fetcher, rulebook, args) -> None:
+    """Check every cited link once (cached), and add broken-citation / citation-mismatch findings."""
+    from audit.findings import sort_key
+    from audit.linkcheck import LinkCache, check_all, default_cache_dir, findings_for
+
+    urls: dict[str, bool] = {}
+    for r in results:
+        for c in r.citations:
+            urls[c.href] = urls.get(c.href, False) or bool(c.figures)
+    cache = LinkCache(
+        Path(args.cache_dir) if args.cache_dir else default_cache_dir(), args.cache_ttl * 3600
+    )
+    before = fetcher.requests
+    statuses = check_all(fetcher, urls, cache)
+    for r in results:
+        if r.citations:
+            r.findings = sorted(
+                r.findings + findings_for(r.path, r.citations, statuses, rulebook), key=sort_key
+            )
+    broken = sum(1 for s in statuses.values() if not s.ok)
+    print(
+        f"{PROG}: links: {len(urls)} checked, {cache.hits} from cache, "
+        f"{fetcher.requests - before} HTTP requests, {broken} broken",
+        file=sys.stderr,
+    )
 
 
 def _targets(formats: list[str], args) -> dict[str, Path | None]:

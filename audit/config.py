@@ -17,7 +17,7 @@ from audit.errors import UsageError
 SEVERITIES = ("info", "warning", "error")
 KEYS = {
     "fail-on", "min-severity", "packs", "rules", "disable", "severity", "include", "exclude",
-    "overrides", "baseline", "require-suppression-reason",
+    "overrides", "baseline", "require-suppression-reason", "source-tiers",
 }  # fmt: skip
 OVERRIDE_KEYS = {"files", "disable", "severity"}
 
@@ -44,6 +44,7 @@ class Config:
     overrides: list[Override] = field(default_factory=list)
     baseline: Path | None = None
     require_suppression_reason: bool = False
+    source_tiers: dict[str, int] = field(default_factory=dict)  # domain -> tier 1-4
 
     # -- per-file rules ------------------------------------------------------------------
     def relative(self, path: str) -> str:
@@ -162,6 +163,13 @@ def load_config(path: Path | None) -> Config:
     if not isinstance(rsr, bool):
         raise UsageError(f"{where}: key 'require-suppression-reason' must be true or false")
     cfg.require_suppression_reason = rsr
+    tiers = data.get("source-tiers", {})
+    if not isinstance(tiers, dict):
+        raise UsageError(f"{where}: key 'source-tiers' must be a table of domain = tier")
+    for domain, t in tiers.items():
+        if t not in (1, 2, 3, 4) or isinstance(t, bool):
+            raise UsageError(f"{where}: key 'source-tiers.{domain}' must be 1, 2, 3 or 4")
+        cfg.source_tiers[domain.lower().removeprefix("www.")] = t
     overrides = data.get("overrides", [])
     if not isinstance(overrides, list) or not all(isinstance(o, dict) for o in overrides):
         raise UsageError(f"{where}: key 'overrides' must be an array of tables ([[overrides]])")

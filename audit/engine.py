@@ -35,6 +35,7 @@ class DocumentResult:
     source: str | None = None  # kept only when a writer shows whole documents
     suppressed: list[Finding] = field(default_factory=list)
     directives: list = field(default_factory=list)  # inline suppression comments
+    citations: list = field(default_factory=list)  # CitedLink, with --check-links
 
     def to_dict(self) -> dict:
         return {
@@ -66,28 +67,65 @@ def count_sentences(doc: Doc) -> int:
 
 
 def documents(
-    inputs: Iterable[Input], results: list[DocumentResult]
+    inputs: Iterable[Input],
+    results: list[DocumentResult],
+    fetcher=None,
+    extract_main: bool = True,
 ) -> Iterator[tuple[str, tuple]]:
-    """Read and parse inputs, yielding (text, context) for nlp.pipe; failures go to results."""
-    for inp in inputs:
-        result = DocumentResult(inp.path)
-        results.append(result)
-        try:
-            text, fmt, notes = read(inp)
-            result.format = fmt
-            result.notes = notes
-            document = parse(inp.path, text, fmt)
-        except InputError as exc:
-            result.error = str(exc)
-            continue
-        except Exception as exc:  # a reader bug must not stop the other files
-            result.error = f"{inp.path}: could not be parsed ({type(exc).__name__}: {exc})"
-            continue
-        yield document.text, (document, result)
+    """Read and parse inputs, yielding (text, context) for nlp.pipe; failures go to results.
+
+    Web pages are fetched ahead, concurrently, while earlier documents are audited.
+    """
+    inputs = list(inputs)
+    pages = {}
+    pool = None
+    if fetcher is not None and any(i.url for i in inputs):
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(max_workers=8)
+        pages = {id(i): pool.submit(fetcher.get_page, i.url) for i in inputs if i.url}
+    try:
+        for inp in inputs:
+            result = DocumentResult(inp.path)
+            results.append(result)
+            try:
+                if inp.url:
+                    if fetcher is None:
+                        raise InputError(f"{inp.url}: web pages need a fetcher")
+                    page = pages[id(inp)].result()
+                    fmt = "html" if "html" in page.content_type else "markdown"
+                    if page.content_type == "text/plain":
+                        fmt = "text"
+                    text, notes = page.text, []
+                else:
+                    text, fmt, notes = read(inp)
+                result.format = fmt
+                result.notes = notes
+                document = parse(inp.path, text, fmt)
+                if inp.url:
+                    document.url = page.final_url
+                    if fmt == "html" and extract_main:
+                        from audit.readers.maincontent import restrict_to_main
+
+                        restrict_to_main(document, text)
+            except InputError as exc:
+                result.error = str(exc)
+                continue
+            except Exception as exc:  # a reader bug must not stop the other files
+                result.error = f"{inp.path}: could not be parsed ({type(exc).__name__}: {exc})"
+                continue
+            yield document.text, (document, result)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 def audit_document(
-    document: Document, doc: Doc, rulebook: RuleBook, result: DocumentResult
+    document: Document,
+    doc: Doc,
+    rulebook: RuleBook,
+    result: DocumentResult,
+    collect_citations: bool = False,
 ) -> DocumentResult:
     result.format = result.format or document.format
     result.words = count_words(doc)
@@ -97,6 +135,19 @@ def audit_document(
     assign_fingerprints(findings)
     result.findings = findings
     result.directives = parse_directives(document)
+    if collect_citations:
+        from audit.checks import _sentence_bounds, _trim
+        from audit.citations import collect
+
+        starts, ends = _sentence_bounds(doc)
+
+        def sentence_of(offset: int) -> tuple[int, int]:
+            from bisect import bisect_right
+
+            i = max(bisect_right(starts, offset) - 1, 0)
+            return _trim(document.text, starts[i], ends[i])
+
+        result.citations = collect(document, sentence_of)
     return result
 
 
@@ -108,14 +159,17 @@ def run(
     keep: bool = False,
     keep_source: bool = False,
     on_document=None,
+    fetcher=None,
+    extract_main: bool = True,
+    collect_citations: bool = False,
 ) -> list[DocumentResult]:
     """Audit every input; results come back in input order. `keep` holds Documents for eval."""
     results: list[DocumentResult] = []
     for doc, (document, result) in nlp.pipe(
-        documents(inputs, results), as_tuples=True, batch_size=batch_size
+        documents(inputs, results, fetcher, extract_main), as_tuples=True, batch_size=batch_size
     ):
         try:
-            audit_document(document, doc, rulebook, result)
+            audit_document(document, doc, rulebook, result, collect_citations)
         except Exception as exc:  # a check bug must not stop the other files
             result.error = f"{document.path}: could not be audited ({type(exc).__name__}: {exc})"
         if keep_source:

@@ -112,6 +112,8 @@ class Fetcher:
         except requests.exceptions.Timeout:
             raise InputError(f"{url}: timed out") from None
         except requests.exceptions.ConnectionError as exc:
+            if "timed out" in str(exc).lower():
+                raise InputError(f"{url}: timed out") from None
             raise InputError(f"{url}: cannot connect ({_reason(exc)})") from None
         except requests.exceptions.RequestException as exc:
             raise InputError(f"{url}: request failed ({_reason(exc)})") from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from audit.errors import InputError
 from audit.readers import FORMAT_BY_SUFFIX
 
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox"}
 
 
@@ -19,6 +21,7 @@ class Input:
     fs_path: Path | None  # None for standard input
     format: str  # markdown | html | text | auto
     explicit: bool = True  # named on the command line (not found in a folder)
+    url: str | None = None  # a page to fetch
 
 
 def discover(args: list[str], input_format: str = "auto") -> tuple[list[Input], list[str]]:
@@ -29,6 +32,12 @@ def discover(args: list[str], input_format: str = "auto") -> tuple[list[Input], 
     for arg in args:
         if arg == "-":
             inputs.append(Input("<stdin>", None, input_format))
+            continue
+        if _SCHEME.match(arg):
+            if arg.lower().startswith(("http://", "https://")):
+                inputs.append(Input(arg, None, "auto", url=arg))
+            else:
+                errors.append(f"{arg}: only http and https URLs can be audited")
             continue
         p = Path(arg)
         if p.is_dir():

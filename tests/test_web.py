@@ -1,0 +1,144 @@
+"""Web pages and cited links against a real HTTP server on 127.0.0.1 (tests/localweb.py)."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+import requests
+
+from tests.localweb import LocalWeb
+
+
+@pytest.fixture
+def web():
+    with LocalWeb() as w:
+        yield w
+
+
+def run(cli, tmp_path, *args):
+    return cli(*args, "--format", "json", "--cache-dir", str(tmp_path / "cache"), "--timeout", "1")
+
+
+def test_audits_main_content_with_exact_positions(cli, tmp_path, web):
+    url = f"{web.base}/article.html"
+    r = run(cli, tmp_path, url)
+    assert r.returncode == 1, r.stderr
+    report = json.loads(r.stdout)
+    html = requests.get(url, timeout=5).text
+    sentences = " ".join(f["sentence"] for f in report["findings"])
+    assert "immediate relief" in sentences
+    stats = [f["sentence"] for f in report["findings"] if f["category"] == "unsourced-statistic"]
+    assert not [s for s in stats if "70%" in s or "45%" in s]  # cited by a link
+    # ... but cited only to the audited site itself, which is a weak source
+    weak = [f["sentence"] for f in report["findings"] if f["rule"] == "weak-source"]
+    assert any("70%" in s for s in weak) and any("45%" in s for s in weak)
+    for boiler in ("best", "cookies", "top clinic"):  # nav, cookie banner, footer
+        assert boiler not in sentences
+    for f in report["findings"]:
+        assert f["path"] == url
+        assert html[f["start"] : f["end"]] == f["match"]
+
+
+def test_whole_page_with_no_extract(cli, tmp_path, web):
+    r = run(cli, tmp_path, f"{web.base}/article.html", "--no-extract")
+    sentences = " ".join(f["sentence"] for f in json.loads(r.stdout)["findings"])
+    assert "cookies" in sentences
+
+
+def test_check_links_reports_broken_and_mismatched_citations(cli, tmp_path, web):
+    r = run(cli, tmp_path, f"{web.base}/article.html", "--check-links")
+    report = json.loads(r.stdout)
+    broken = {
+        f["match"]: f["message"] for f in report["findings"] if f["rule"] == "broken-citation"
+    }
+    assert "HTTP 404" in broken["dosing notes"]
+    assert "HTTP 500" in broken["safety sheet"]
+    assert "redirect" in broken["archive"]
+    assert "timed out" in broken["slow page"]
+    assert "our methods" not in broken and "trial report" not in broken  # 301 -> 200 is fine
+    mismatch = [f for f in report["findings"] if f["rule"] == "citation-mismatch"]
+    assert [m["match"] for m in mismatch] == ["45%"]  # "70%" is on the cited page
+    weak = [f for f in report["findings"] if f["rule"] == "weak-source"]
+    assert any("facebook" in json.dumps(w["links"]) for w in weak)
+    assert web.hits["/error"] >= 2  # 5xx retried before giving up
+    assert "links: " in r.stderr and "0 from cache" in r.stderr
+
+
+def test_link_results_are_cached(cli, tmp_path, web):
+    run(cli, tmp_path, f"{web.base}/article.html", "--check-links")
+    before = dict(web.hits)
+    r = run(cli, tmp_path, f"{web.base}/article.html", "--check-links")
+    assert "links: 7 checked, 7 from cache, 0 HTTP requests" in r.stderr, r.stderr
+    for path in ("/good", "/missing", "/error", "/slow"):
+        assert web.hits.get(path) == before.get(path)  # not requested again
+    r = run(cli, tmp_path, f"{web.base}/article.html", "--check-links", "--cache-ttl", "0")
+    assert "0 from cache" in r.stderr
+
+
+def test_retry_after_is_honoured(tmp_path, web):
+    from audit.fetch import Fetcher, Limits
+    from audit.linkcheck import check_one
+
+    fetcher = Fetcher(Limits(read_timeout=2))
+    status = check_one(fetcher, f"{web.base}/ratelimited", need_text=True)
+    assert status.ok and status.status == 200 and "70%" in status.text
+    assert web.hits["/ratelimited"] == 2 and fetcher.requests == 2
+
+
+@pytest.mark.parametrize(
+    "path,message",
+    [
+        ("/big", "body larger than"),
+        ("/image.png", "not an HTML or text page (Content-Type: image/png)"),
+        ("/missing", "HTTP 404"),
+        ("/loop-a", "too many redirects"),
+    ],
+)
+def test_bad_pages_are_one_line_errors(cli, tmp_path, web, path, message):
+    r = run(cli, tmp_path, f"{web.base}{path}", f"{web.base}/page1.html", "--max-bytes", "1000000")
+    assert r.returncode == 2
+    docs = {d["path"]: d for d in json.loads(r.stdout)["documents"]}
+    assert message in docs[f"{web.base}{path}"]["error"]
+    assert docs[f"{web.base}/page1.html"]["findings"] >= 1  # the other page is still audited
+    assert "Traceback" not in r.stderr
+
+
+def test_charsets(cli, tmp_path, web):
+    r = run(cli, tmp_path, f"{web.base}/latin1.html", f"{web.base}/meta1252.html", "--no-extract")
+    report = json.loads(r.stdout)
+    sentences = [f["sentence"] for f in report["findings"]]
+    assert any(s.startswith("Café owners") for s in sentences)
+    assert any("\u201cExperts agree\u201d" in s for s in sentences)
+
+
+def test_sitemap_index(cli, tmp_path, web):
+    r = run(cli, tmp_path, "--sitemap", f"{web.base}/sitemap.xml")
+    paths = [d["path"] for d in json.loads(r.stdout)["documents"]]
+    assert paths == [f"{web.base}/page{i}.html" for i in (1, 2, 3)]
+
+
+def test_only_http_and_https(cli, tmp_path):
+    r = cli("ftp://example.org/file.html", "file:///etc/passwd")
+    assert r.returncode == 2
+    assert "ftp://example.org/file.html: only http and https" in r.stderr
+    assert "file:///etc/passwd: only http and https" in r.stderr
+
+
+def test_connection_refused(cli, tmp_path):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    r = run(cli, tmp_path, f"http://127.0.0.1:{port}/x.html")
+    assert r.returncode == 2 and "cannot connect" in r.stderr
+
+
+def test_source_tier_override_in_config(cli, tmp_path, web):
+    (tmp_path / ".claims-audit.toml").write_text('[source-tiers]\n"facebook.com" = 2\n')
+    r = run(cli, tmp_path, f"{web.base}/article.html")
+    weak = [f for f in json.loads(r.stdout)["findings"] if f["rule"] == "weak-source"]
+    assert weak and not [f for f in weak if "facebook" in json.dumps(f["links"])]
+    tiers = [lk["tier"] for f in json.loads(r.stdout)["findings"] for lk in f["links"]]
+    assert 2 in tiers
