@@ -23,6 +23,7 @@ WRITERS: dict[str, tuple[str, str]] = {
     "github": ("audit.writers.github", "github.txt"),
     "junit": ("audit.writers.junit", "junit.xml"),
     "gitlab": ("audit.writers.gitlab", "gitlab.json"),
+    "html": ("audit.writers.html_report", "html"),
     "md": ("audit.writers.markdown_report", "md"),
     "csv": ("audit.writers.csv_report", "csv"),
 }
