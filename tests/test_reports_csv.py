@@ -5,10 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from pathlib import Path
 
 from audit.engine import DocumentResult
 from audit.writers import Report, render
 from audit.writers.csv_report import COLUMNS
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _rows(text: str) -> list[list[str]]:
@@ -58,3 +62,10 @@ def test_awkward_text_round_trips(audit_text, rulebook):
     assert json.loads(first["qualifiers"]) == ["cited", "hedged"]
     assert json.loads(first["links"]) == findings[0].links
     assert first["links"] == '[{"href":"https://x.org/?q=1,2","kind":"link","text":"a,b"}]'
+
+
+def test_readme_documents_the_column_order():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Reports") :]
+    line = next(ln for ln in section.splitlines() if ln.startswith("Columns, in order:"))
+    assert re.findall(r"`([a-z_]+)`", line) == list(COLUMNS)
