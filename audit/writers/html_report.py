@@ -30,6 +30,8 @@ from audit.writers.summary import failing, summarize
 if TYPE_CHECKING:
     import jinja2
 
+    from audit.writers import Report
+
 NEEDS_SOURCE = True
 
 # Fixed colours (light, strong) for the bundled categories, so a category looks the same in
@@ -257,52 +259,65 @@ def _sha256(text: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
 
 
-def render(report) -> str:
-    from markupsafe import Markup
+def _documents(
+    results: list[DocumentResult], doc_rows: list[dict], colours: dict[str, int]
+) -> tuple[list[dict], _Styler]:
+    """Template data per document: its summary row, finding cards and highlighted lines.
 
-    from audit.writers import tables
-
-    env = _environment()
-    results: list[DocumentResult] = report.results
-    frame = tables.findings_frame(results)
-    by_category = tables.records(tables.counts_by(frame, "category"))
-    by_severity = tables.records(tables.counts_by(frame, "severity", list(tables.SEVERITIES)))
-    by_action = tables.records(tables.counts_by(frame, "action"))
-    doc_rows = tables.records(tables.documents_table(results))
-
-    colours = category_colours(r["category"] for r in by_category)
-    pal = palette(colours)
+    Findings are numbered f0, f1, ... across the whole report, so a highlight can name the
+    findings it belongs to and the script can match the two.
+    """
     numbered: dict[int, Finding] = {}
     docs = []
     for d, (result, row) in enumerate(zip(results, doc_rows, strict=True)):
         cards = []
         for f in result.findings:
-            fid = len(numbered)
-            numbered[fid] = f
-            cards.append({"n": fid, "id": f"f{fid}", "finding": f, "colour": colours[f.category]})
-        docs.append({"id": f"d{d}", "result": result, "row": row, "cards": cards})
+            n = len(numbered)
+            numbered[n] = f
+            cards.append({"n": n, "id": f"f{n}", "finding": f, "colour": colours[f.category]})
+        docs.append(
+            {
+                "id": f"d{d}",
+                "row": row,
+                "cards": cards,
+                "path": result.path,
+                "format": result.format,
+                "words": result.words,
+                "sentences": result.sentences,
+                "read_error": result.error,
+                "notes": result.notes,
+            }
+        )
     styler = _Styler(numbered, colours)
-    for doc in docs:
-        result = doc.pop("result")
-        lines = None
+    for doc, result in zip(docs, results, strict=True):
+        doc["lines"] = None
         if result.source is not None:
             ranges = [
-                (c["n"], f.sentence_start, f.sentence_end, f.start, f.end)
+                (c["n"], c["finding"].sentence_start, c["finding"].sentence_end)
+                + (c["finding"].start, c["finding"].end)
                 for c in doc["cards"]
-                if (f := c["finding"])
             ]
-            lines = [
+            doc["lines"] = [
                 [styler.piece(p) for p in line] for line in split_source(result.source, ranges)
             ]
-        doc.update(
-            path=result.path,
-            format=result.format,
-            words=result.words,
-            sentences=result.sentences,
-            read_error=result.error,
-            notes=result.notes,
-            lines=lines,
-        )
+    return docs, styler
+
+
+def render(report: Report) -> str:
+    from markupsafe import Markup
+
+    from audit.writers import tables
+
+    env = _environment()
+    results = report.results
+    frame = tables.findings_frame(results)
+    by_category = tables.records(tables.counts_by(frame, "category"))
+    by_severity = tables.records(tables.counts_by(frame, "severity", list(tables.SEVERITIES)))
+    by_action = tables.records(tables.counts_by(frame, "action"))
+    doc_rows = tables.records(tables.documents_table(results))
+    colours = category_colours(r["category"] for r in by_category)
+    pal = palette(colours)
+    docs, styler = _documents(results, doc_rows, colours)
 
     css = _static("report.css") + env.get_template("palette.css.j2").render(
         palette=pal, mixes=styler.mix_css(pal)
@@ -328,7 +343,9 @@ def render(report) -> str:
         fail_on=report.fail_on,
         failed=failing(results, report.fail_on),
         at_or_above=sum(  # what failing() counts: a baseline hides findings it already holds
-            f.rank >= threshold and f.baseline_state != "unchanged" for f in numbered.values()
+            f.rank >= threshold and f.baseline_state != "unchanged"
+            for r in results
+            for f in r.findings
         ),
         totals=summary,
         severities=tables.SEVERITIES,
