@@ -57,6 +57,8 @@ def collect(document: Document, sentence_of) -> list[CitedLink]:
         if bi < 0 or not document.blocks[bi].audited:
             continue
         s_start, s_end = sentence_of(link.start)
+        if s_end <= s_start:
+            continue
         figures = [
             _locate(document, fs, fe)
             for fs, fe in document.cited_figures

@@ -142,8 +142,10 @@ class TextBuilder:
         return "".join(reversed(out))[start - n :]
 
     def position(self) -> int:
-        """Offset the next visible character will get (a pending space counts)."""
-        if self._pending is not None and self._block_start is not None:
+        """Offset the next visible character will get (a pending space or separator counts)."""
+        if self._block_start is None:
+            return self._len + (len(BLOCK_SEPARATOR) if self._parts else 0)
+        if self._pending is not None:
             return self._len + 1
         return self._len
 

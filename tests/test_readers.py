@@ -61,6 +61,16 @@ def test_links_keep_text_and_href():
     assert ("url", "https://cdc.gov/b", "https://cdc.gov/b") in links
 
 
+def test_link_at_block_start_has_exact_span():
+    src = "<p>Intro words.</p><p><a href='https://x.org/a'>Read the full report</a> now.</p>"
+    document = parse("x", src, "html")
+    (link,) = document.links
+    assert document.text[link.start : link.end] == "Read the full report"
+    md = parse("x", "Intro.\n\n[Read the full report](https://x.org/a) now.\n", "markdown")
+    (link,) = md.links
+    assert md.text[link.start : link.end] == "Read the full report"
+
+
 def test_raw_urls_are_never_flagged(audit_text):
     _, findings = audit_text("Read https://example.com/studies-show-70-percent-cure now.")
     assert not [f for f in findings if "studies" in f.match]
