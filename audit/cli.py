@@ -212,7 +212,13 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
     if args.urls or args.sitemap or args.check_links or any("://" in p for p in args.paths):
         from audit.fetch import Fetcher, Limits
 
-        fetcher = Fetcher(Limits(read_timeout=args.timeout, max_bytes=args.max_bytes))
+        fetcher = Fetcher(
+            Limits(
+                read_timeout=args.timeout,
+                max_bytes=args.max_bytes,
+                allow_private=args.allow_private,
+            )
+        )
         if args.urls:
             from audit.sitemap import read_url_list
 
