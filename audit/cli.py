@@ -99,6 +99,11 @@ def audit_parser() -> argparse.ArgumentParser:
     web.add_argument(
         "--max-bytes", type=int, default=5_000_000, metavar="N", help="cap on a fetched body"
     )
+    web.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="allow fetching loopback, private and link-local addresses (refused by default)",
+    )
     p.add_argument("--select", metavar="IDS", help="only these rule ids or categories (comma list)")
     p.add_argument("--ignore", metavar="IDS", help="skip these rule ids or categories (comma list)")
     p.add_argument(
@@ -436,8 +441,21 @@ COMMANDS = {
 }
 
 
+class Terminated(Exception):
+    """SIGTERM: stop like Ctrl-C (reports are written atomically, so none is left half-done)."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         if argv and argv[0] in COMMANDS:
             return COMMANDS[argv[0]](argv[1:])
@@ -446,8 +464,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
+        print(f"{PROG}: interrupted; reports written before now are intact", file=sys.stderr)
         return 130
+    except Terminated:
+        print(f"{PROG}: terminated; reports written before now are intact", file=sys.stderr)
+        return 143
     except BrokenPipeError:
         return EXIT_CLEAN
     except SystemExit as exc:  # argparse: --help (0) and usage errors (2)

@@ -37,6 +37,7 @@ class Limits:
     max_redirects: int = 5
     retries: int = 3
     backoff: float = 0.5
+    allow_private: bool = False  # loopback, private and link-local addresses
 
 
 @dataclass
