@@ -80,6 +80,7 @@ class Fetcher:
         self.session.max_redirects = self.limits.max_redirects
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.hooks["response"].append(self._count)
+        self.session.hooks["response"].append(self._check_redirect)
 
     def _count(self, response, *args, **kwargs) -> None:
         """Response hook: one request, plus any retries urllib3 made before this response."""
@@ -87,6 +88,18 @@ class Fetcher:
         extra = len(retries.history) if retries is not None else 0
         with self._lock:
             self.requests += 1 + extra
+
+    def _check_redirect(self, response, *args, **kwargs) -> None:
+        """Response hook: a redirect target must pass the same policy as the first URL."""
+        if response.is_redirect:
+            from urllib.parse import urljoin
+
+            check_url(
+                urljoin(response.url, response.headers["Location"]), self.limits.allow_private
+            )
+
+    def check(self, url: str) -> None:
+        check_url(url, self.limits.allow_private)
 
     @property
     def timeout(self) -> tuple[float, float]:
@@ -96,7 +109,7 @@ class Fetcher:
         """Fetch a page to audit: text types only, within the size cap."""
         import requests
 
-        check_url(url)
+        self.check(url)
         try:
             with self.session.get(url, timeout=self.timeout, stream=True) as r:
                 ctype = r.headers.get("Content-Type", "").split(";")[0].strip().lower()
@@ -120,12 +133,62 @@ class Fetcher:
             raise InputError(f"{url}: request failed ({_reason(exc)})") from None
 
 
-def check_url(url: str) -> None:
+def check_url(url: str, allow_private: bool = False) -> None:
+    """The fetch policy: http(s) only, and no private, loopback or link-local addresses.
+
+    Names are resolved and every address they resolve to is checked, so "localhost" or a
+    name pointing at 169.254.169.254 is refused like the literal address. (A name that
+    resolves differently a moment later - DNS rebinding - is not covered.)
+    """
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
         raise InputError(f"{url}: only http and https URLs can be fetched")
-    if not parts.netloc:
+    host = parts.hostname
+    if not host:
         raise InputError(f"{url}: URL has no host")
+    if allow_private:
+        return
+    try:
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    except ValueError:
+        raise InputError(f"{url}: invalid port") from None
+    for address in _addresses(host, port):
+        if _private(address):
+            raise InputError(
+                f"{url}: refusing to fetch a private, loopback or link-local address "
+                f"({address}); pass --allow-private to allow it"
+            )
+
+
+def _addresses(host: str, port: int) -> list[str]:
+    import ipaddress
+    import socket
+
+    try:
+        return [str(ipaddress.ip_address(host.strip("[]")))]
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        return []  # unresolvable: the request itself reports the DNS failure
+    return sorted({info[4][0] for info in infos})
+
+
+def _private(address: str) -> bool:
+    import ipaddress
+
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_reserved
+        or ip.is_multicast
+        or ip.is_unspecified
+    )
 
 
 def read_capped(response, cap: int, url: str) -> bytes:

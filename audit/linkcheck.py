@@ -20,7 +20,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from audit.citations import CitedLink, Located
-from audit.fetch import TEXT_TYPES, Fetcher, check_url, decode, read_capped
+from audit.errors import InputError
+from audit.fetch import TEXT_TYPES, Fetcher, decode, read_capped
 from audit.findings import Finding, assign_fingerprints, sort_key
 
 PER_HOST = 2
@@ -97,7 +98,7 @@ def check_one(fetcher: Fetcher, url: str, need_text: bool) -> LinkStatus:
 
     now = time.time()
     try:
-        check_url(url)
+        fetcher.check(url)
     except Exception as exc:
         return LinkStatus(url, False, None, str(exc).split(": ", 1)[-1], None, now)
     try:
@@ -116,6 +117,8 @@ def check_one(fetcher: Fetcher, url: str, need_text: bool) -> LinkStatus:
                 except Exception:
                     text = None
             return LinkStatus(url, r.status_code < 400, r.status_code, None, r.url, now, text)
+    except InputError as exc:  # a redirect to a refused address or scheme
+        return LinkStatus(url, False, None, str(exc).split(": ", 1)[-1], None, now)
     except requests.exceptions.TooManyRedirects:
         return LinkStatus(url, False, None, "redirect loop or too many redirects", None, now)
     except requests.exceptions.Timeout:

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from audit.errors import InputError, UsageError
-from audit.fetch import Fetcher, check_url, read_capped
+from audit.fetch import Fetcher, read_capped
 
 MAX_SITEMAPS = 50  # an index may point at more; a broken one may point at itself
 
@@ -31,7 +31,7 @@ def sitemap_urls(fetcher: Fetcher, url: str) -> list[str]:
         if current in seen:
             continue
         seen.add(current)
-        check_url(current)
+        fetcher.check(current)
         try:
             with fetcher.session.get(current, timeout=fetcher.timeout, stream=True) as r:
                 if r.status_code >= 400:

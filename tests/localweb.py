@@ -67,6 +67,8 @@ class Handler(BaseHTTPRequestHandler):
         elif path in ("/loop-a", "/loop-b"):
             target = "/loop-b" if path == "/loop-a" else "/loop-a"
             self._send(302, b"", headers={"Location": base + target})
+        elif path == "/to-ftp":
+            self._send(302, b"", headers={"Location": "ftp://127.0.0.1/file"})
         elif path == "/moved":
             self._send(301, b"", headers={"Location": base + "/good"})
         elif path == "/slow":

@@ -18,7 +18,16 @@ def web():
 
 
 def run(cli, tmp_path, *args):
-    return cli(*args, "--format", "json", "--cache-dir", str(tmp_path / "cache"), "--timeout", "1")
+    return cli(
+        *args,
+        "--format",
+        "json",
+        "--cache-dir",
+        str(tmp_path / "cache"),
+        "--timeout",
+        "1",
+        "--allow-private",  # the test server is on 127.0.0.1, which is refused by default
+    )
 
 
 def test_audits_main_content_with_exact_positions(cli, tmp_path, web):
@@ -81,7 +90,7 @@ def test_retry_after_is_honoured(tmp_path, web):
     from audit.fetch import Fetcher, Limits
     from audit.linkcheck import check_one
 
-    fetcher = Fetcher(Limits(read_timeout=2))
+    fetcher = Fetcher(Limits(read_timeout=2, allow_private=True))
     status = check_one(fetcher, f"{web.base}/ratelimited", need_text=True)
     assert status.ok and status.status == 200 and "70%" in status.text
     assert web.hits["/ratelimited"] == 2 and fetcher.requests == 2
@@ -142,3 +151,43 @@ def test_source_tier_override_in_config(cli, tmp_path, web):
     assert weak and not [f for f in weak if "facebook" in json.dumps(f["links"])]
     tiers = [lk["tier"] for f in json.loads(r.stdout)["findings"] for lk in f["links"]]
     assert 2 in tiers
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/a",
+        "http://localhost/a",
+        "http://10.1.2.3/a",
+        "http://192.168.0.10/a",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/a",
+        "http://0.0.0.0/a",
+    ],
+)
+def test_private_addresses_are_refused(url):
+    from audit.errors import InputError
+    from audit.fetch import check_url
+
+    with pytest.raises(InputError, match="refusing to fetch a private"):
+        check_url(url)
+    check_url(url, allow_private=True)  # allowed when asked for
+
+
+def test_private_page_refused_without_flag(cli, tmp_path, web):
+    r = cli(f"{web.base}/page1.html", "--format", "json")
+    assert r.returncode == 2
+    assert "refusing to fetch a private, loopback or link-local address" in r.stderr
+    assert "--allow-private" in r.stderr and web.hits == {}
+
+
+def test_redirects_are_checked_against_the_same_policy(tmp_path, web):
+    from audit.errors import InputError
+    from audit.fetch import Fetcher, Limits
+    from audit.linkcheck import check_one
+
+    fetcher = Fetcher(Limits(allow_private=True))
+    with pytest.raises(InputError, match="only http and https"):
+        fetcher.get_page(f"{web.base}/to-ftp")
+    status = check_one(fetcher, f"{web.base}/to-ftp", need_text=False)
+    assert not status.ok and "only http and https" in status.error
