@@ -137,6 +137,8 @@ def find_claims(document: Document, doc: Doc, rulebook: RuleBook) -> list[Findin
 
 def _sentence_bounds(doc: Doc) -> tuple[list[int], list[int]]:
     """Character spans of the sentences (from arrays, not Span objects); not yet trimmed."""
+    if not len(doc):
+        return [], []
     arr = doc.to_array([SENT_START, IDX])
     first = arr[:, 0].astype(np.int64) == 1
     first[0] = True

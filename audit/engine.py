@@ -144,7 +144,9 @@ def audit_document(
         def sentence_of(offset: int) -> tuple[int, int]:
             from bisect import bisect_right
 
-            i = max(bisect_right(starts, offset) - 1, 0)
+            i = bisect_right(starts, offset) - 1
+            if i < 0:
+                return 0, 0
             return _trim(document.text, starts[i], ends[i])
 
         result.citations = collect(document, sentence_of)
