@@ -14,6 +14,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from audit.errors import UsageError
+from audit.gating import SentenceGate
 from audit.rulebook import RuleBook
 
 # Abbreviations that end in a period but do not end a sentence in health writing.
@@ -150,39 +151,10 @@ def compile_patterns(vocab, keyed: dict[str, list[list[dict]]]) -> dict[str, lis
     return {k: [[rewrite(spec) for spec in p] for p in pats] for k, pats in keyed.items()}
 
 
-def _anchor_words(pattern: list[dict]) -> frozenset[str] | None:
-    """Words one of which every match of `pattern` must contain (lower-cased), or None.
-
-    Picks the required word-set spec with the fewest stop words, so the anchor is as rare as
-    the pattern allows ("relieves", "%", "studies"), not "can" or "the".
-    """
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    best: tuple[float, int, frozenset[str]] | None = None
-    for spec in pattern:
-        op = str(spec.get("OP", ""))
-        if op in ("?", "*", "!") or op.startswith("{0"):
-            continue
-        for attr in ("LOWER", "ORTH", "TEXT"):
-            value = spec.get(attr)
-            if isinstance(value, str):
-                words = frozenset([value.lower()])
-            elif isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
-                words = frozenset(str(w).lower() for w in value["IN"])
-            else:
-                continue
-            rank = (sum(w in STOP_WORDS for w in words) / len(words), len(words), words)
-            if best is None or rank[:2] < best[:2]:
-                best = rank
-    return best[2] if best else None
-
-
 class _RuleMatcher:
-    """One rule's patterns, its exceptions, and the anchor words that gate where it runs."""
+    """One rule's patterns and its exceptions (sentence gating is in audit.gating)."""
 
-    def __init__(self, vocab, key: str, patterns, exceptions, anchors) -> None:
-        import numpy as np
-
+    def __init__(self, vocab, key: str, patterns, exceptions) -> None:
         self.key = key
         self.matcher = Matcher(vocab, validate=False)
         self.matcher.add(key, patterns)
@@ -190,11 +162,6 @@ class _RuleMatcher:
         if exceptions:
             self.exceptions = Matcher(vocab, validate=False)
             self.exceptions.add(key + "#except", exceptions)
-        self.anchors = (
-            None
-            if anchors is None
-            else np.array(sorted(vocab.strings.add(w) for w in anchors), dtype=np.uint64)
-        )
 
 
 class ClaimMatcher:
@@ -202,8 +169,8 @@ class ClaimMatcher:
 
     Rules are data compiled once: word sets become lexeme flags (native bit tests) where bits
     allow, phrase lists go into one PhraseMatcher. Each rule's Matcher runs only on the
-    sentences that hold one of its anchor words (found for all rules at once with numpy), and
-    its exceptions only on sentences where it hit. Matches land in
+    sentences where one of its patterns could match (audit.gating decides for all rules at once
+    with numpy), and its exceptions only on sentences where it hit. Matches land in
     doc.user_data["claims_matches"] as (key, start, end) tuples (exceptions: "ID#except").
     """
 
@@ -235,24 +202,17 @@ class ClaimMatcher:
         compiled = compile_patterns(nlp.vocab, keyed)
         self.rules: list[_RuleMatcher] = []
         for rule in rules:
-            if not rule.patterns:
-                continue
-            anchors: set[str] | None = set()
-            for pattern in rule.patterns:
-                words = _anchor_words(pattern)
-                if words is None:
-                    anchors = None
-                    break
-                anchors |= words
-            self.rules.append(
-                _RuleMatcher(
-                    nlp.vocab,
-                    rule.id,
-                    compiled[rule.id],
-                    compiled.get(rule.id + "#except"),
-                    anchors,
+            if rule.patterns:
+                self.rules.append(
+                    _RuleMatcher(
+                        nlp.vocab, rule.id, compiled[rule.id], compiled.get(rule.id + "#except")
+                    )
                 )
-            )
+        by_id = {r.id: r for r in rules}
+        self.gate = SentenceGate(
+            nlp.vocab.strings,
+            [(rm.key, [list(p) for p in by_id[rm.key].patterns]) for rm in self.rules],
+        )
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.phrase_exceptions: dict[str, _RuleMatcher] = {}
         for rule in rules:
@@ -261,7 +221,7 @@ class ClaimMatcher:
                 if rule.exception_patterns and not rule.patterns:
                     self.phrase_exceptions[rule.id] = _RuleMatcher(
                         nlp.vocab, rule.id + "#unused", [[{"ORTH": "\u0000"}]],
-                        compiled[rule.id + "#except"], None,
+                        compiled[rule.id + "#except"],
                     )  # fmt: skip
             if rule.exception_phrases:
                 self.phrases.add(
@@ -281,16 +241,13 @@ class ClaimMatcher:
             if not len(starts) or starts[0] != 0:
                 starts = np.concatenate(([0], starts))
             bounds = np.append(starts, len(doc))
-            for rm in self.rules:
-                if rm.anchors is None:
-                    spans = [(0, len(doc))]
-                else:
-                    hits = np.flatnonzero(np.isin(lower, rm.anchors))
-                    if not len(hits):
-                        continue
-                    spans = _sentence_runs(
-                        np.unique(np.searchsorted(starts, hits, "right") - 1), bounds
-                    )
+            sent_of_token = np.repeat(np.arange(len(starts)), np.diff(bounds))
+            for rm, sentence_ids in zip(
+                self.rules, self.gate.candidates(lower, sent_of_token), strict=True
+            ):
+                if not len(sentence_ids):
+                    continue
+                spans = _sentence_runs(sentence_ids, bounds)
                 found = []
                 for s, e in spans:
                     found += [(s + ms, s + me) for _, ms, me in rm.matcher(doc[s:e])]

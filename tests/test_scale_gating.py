@@ -1,0 +1,52 @@
+"""The sentence gate (audit.gating) only skips sentences where no pattern can match.
+
+Checked against the plain way: every rule's Matcher over every sentence of the dev and holdout
+articles, keeping the matches that lie inside one sentence (the only ones that become findings).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from audit.gating import required_sets
+from audit.readers import FORMAT_BY_SUFFIX, parse
+
+CORPUS = Path(__file__).parent / "corpus"
+ARTICLES = sorted(
+    p
+    for d in ("dev", "holdout")
+    for p in (CORPUS / d).iterdir()
+    if p.suffix in FORMAT_BY_SUFFIX and p.name != "README.md"
+)
+
+
+def test_required_sets_skip_optional_specs():
+    pattern = [
+        {"LOWER": {"IN": ["Is", "are"]}},
+        {"LOWER": "very", "OP": "?"},
+        {"IS_ALPHA": True, "OP": "{0,2}"},
+        {"ORTH": "Effective"},
+    ]
+    assert required_sets(pattern) == [frozenset({"is", "are"}), frozenset({"effective"})]
+    assert required_sets([{"IS_ALPHA": True}]) is None
+
+
+@pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.name)
+def test_gate_loses_no_match_inside_a_sentence(nlp, path):
+    document = parse(path.name, path.read_text(encoding="utf-8"), FORMAT_BY_SUFFIX[path.suffix])
+    doc = nlp(document.text)
+    matcher = nlp.get_pipe("claims_matcher")
+    gated = {
+        (k, s, e)
+        for k, s, e in doc.user_data["claims_matches"]
+        if not k.endswith("#except") and k in {rm.key for rm in matcher.rules}
+    }
+    plain = set()
+    for sent in doc.sents:
+        for rm in matcher.rules:
+            for _, s, e in rm.matcher(sent):
+                plain.add((rm.key, sent.start + s, sent.start + e))
+    assert plain, "the article should hold some claims"
+    assert plain <= gated
