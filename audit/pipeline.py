@@ -32,19 +32,21 @@ def block_starts(doc: Doc) -> Doc:
     text belongs to a separator token.
     """
     import numpy as np
-    from spacy.attrs import IDX
+    from spacy.attrs import IDX, SENT_START
 
     text = doc.text
     if "\n" not in text or len(doc) < 2:
         return doc
-    idx = doc.to_array([IDX]).astype(np.int64).ravel()
+    # Arrays, not `doc[t].is_sent_start = True`: that setter checks the whole Doc for a parse
+    # on every call, which made this component quadratic in a document's blocks.
+    arr = doc.to_array([IDX, SENT_START])
+    idx = arr[:, 0].astype(np.int64)
     newlines = np.array([m.start() for m in _NEWLINES.finditer(text)], dtype=np.int64)
     separators = np.unique(np.searchsorted(idx, newlines, "right") - 1)
-    for t in separators.tolist():
-        if t > 0:
-            doc[t].is_sent_start = True
-        if t + 1 < len(doc):
-            doc[t + 1].is_sent_start = True
+    starts = np.concatenate((separators[separators > 0], separators + 1))
+    sent_start = arr[:, 1].copy()
+    sent_start[starts[starts < len(doc)]] = 1
+    doc.from_array([SENT_START], sent_start.reshape(-1, 1))
     return doc
 
 
@@ -213,6 +215,10 @@ class ClaimMatcher:
             nlp.vocab.strings,
             [(rm.key, [list(p) for p in by_id[rm.key].patterns]) for rm in self.rules],
         )
+        self.exception_gate = SentenceGate(
+            nlp.vocab.strings,
+            [(rm.key, [list(p) for p in by_id[rm.key].exception_patterns]) for rm in self.rules],
+        )
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.phrase_exceptions: dict[str, _RuleMatcher] = {}
         for rule in rules:
@@ -242,21 +248,27 @@ class ClaimMatcher:
                 starts = np.concatenate(([0], starts))
             bounds = np.append(starts, len(doc))
             sent_of_token = np.repeat(np.arange(len(starts)), np.diff(bounds))
-            for rm, sentence_ids in zip(
-                self.rules, self.gate.candidates(lower, sent_of_token), strict=True
+            dense = self.gate.sentence_masks(lower, sent_of_token)
+            dense_except = self.exception_gate.sentence_masks(lower, sent_of_token)
+            for ri, (rm, sentence_ids) in enumerate(
+                zip(self.rules, self.gate.candidates(dense), strict=True)
             ):
                 if not len(sentence_ids):
                     continue
-                spans = _sentence_runs(sentence_ids, bounds)
                 found = []
-                for s, e in spans:
+                for s, e in _sentence_runs(sentence_ids, bounds):
                     found += [(s + ms, s + me) for _, ms, me in rm.matcher(doc[s:e])]
                 if not found:
                     continue
                 matches += [(rm.key, ms, me) for ms, me in found]
                 if rm.exceptions is not None:
                     sents = np.unique(np.searchsorted(starts, [ms for ms, _ in found], "right") - 1)
-                    for s, e in _sentence_runs(sents, bounds):
+                    runs = _runs(sents)
+                    allowed = self.exception_gate.runs_allowed(ri, dense_except, runs)
+                    for (first, end), ok in zip(runs, allowed, strict=True):
+                        if not ok:
+                            continue
+                        s, e = int(bounds[first]), int(bounds[end])
                         matches += [
                             (rm.key + "#except", s + xs, s + xe)
                             for _, xs, xe in rm.exceptions(doc[s:e])
@@ -270,16 +282,20 @@ class ClaimMatcher:
         return doc
 
 
+def _runs(sentence_ids) -> list[tuple[int, int]]:
+    """Consecutive sentence ids grouped into [first, end) runs."""
+    runs: list[tuple[int, int]] = []
+    for si in sentence_ids.tolist():
+        if runs and runs[-1][1] == si:
+            runs[-1] = (runs[-1][0], si + 1)
+        else:
+            runs.append((si, si + 1))
+    return runs
+
+
 def _sentence_runs(sentence_ids, bounds) -> list[tuple[int, int]]:
     """Token spans covering the given sentences, consecutive sentences merged."""
-    runs: list[tuple[int, int]] = []
-    for si in sentence_ids:
-        s, e = int(bounds[si]), int(bounds[si + 1])
-        if runs and runs[-1][1] == s:
-            runs[-1] = (runs[-1][0], e)
-        else:
-            runs.append((s, e))
-    return runs
+    return [(int(bounds[first]), int(bounds[end])) for first, end in _runs(sentence_ids)]
 
 
 def build_pipeline(
@@ -303,6 +319,10 @@ def build_pipeline(
     nlp.add_pipe("claims_block_starts", first=True)
     if not ({"parser", "senter", "sentencizer"} & set(nlp.pipe_names)):
         nlp.add_pipe("sentencizer")
+    if not ({"parser", "ner"} & set(nlp.pipe_names)):
+        # spaCy's 1,000,000-character limit protects parser memory; the blank pipeline's
+        # memory is linear in the text, and the input size cap guards the rest.
+        nlp.max_length = 200_000_000
     nlp.add_pipe("claims_marker_sentences")
     nlp.add_pipe(
         "claims_matcher",
