@@ -78,36 +78,61 @@ class SentenceGate:
         order = np.argsort(np.array(pattern_rule, dtype=np.int64), kind="stable")
         self.pattern_masks = self.pattern_masks[order]
         rules_sorted = np.array(pattern_rule, dtype=np.int64)[order]
-        self.rule_of_group, self.group_starts = (
-            np.unique(rules_sorted, return_index=True) if len(order) else (np.array([]), [])
-        )
+        # patterns of rule ri: pattern_masks[self.groups[ri]] (empty slice for ungated rules)
+        self.groups = [
+            slice(
+                int(np.searchsorted(rules_sorted, ri)),
+                int(np.searchsorted(rules_sorted, ri, "right")),
+            )
+            for ri in range(self.n_rules)
+        ]
+        self.n_words = n_words
 
-    def candidates(self, lower: np.ndarray, sent_of_token: np.ndarray) -> list[np.ndarray]:
-        """For each rule, the sorted ids of sentences it may match in.
+    def sentence_masks(self, lower: np.ndarray, sent_of_token: np.ndarray) -> np.ndarray:
+        """(sentences, mask words): which required sets each sentence holds a word of.
 
         `lower` holds the tokens' LOWER hashes (uint64); `sent_of_token` the sentence index of
-        each token (non-decreasing).
+        each token (non-decreasing). One extra all-zero row at the end simplifies run masks.
         """
         n_sents = int(sent_of_token[-1]) + 1 if len(sent_of_token) else 0
-        every = np.arange(n_sents)
-        out = [every if ri in self.ungated else np.zeros(0, np.int64) for ri in range(self.n_rules)]
+        dense = np.zeros((n_sents + 1, self.n_words), dtype=np.uint64)
         if not len(self.hashes) or not len(lower):
-            return out
+            return dense
         pos = np.searchsorted(self.hashes, lower)
         pos[pos >= len(self.hashes)] = 0
         known = np.flatnonzero(self.hashes[pos] == lower)
-        if not len(known):
-            return out
-        sents = sent_of_token[known]
-        first = np.flatnonzero(np.r_[True, sents[1:] != sents[:-1]])
-        sent_ids = sents[first]
-        masks = np.bitwise_or.reduceat(self.word_masks[pos[known]], first, axis=0)
-        # (sentences, patterns): the sentence holds a word of every required set of the pattern
-        covered = ((masks[:, None, :] & self.pattern_masks[None, :, :]) == self.pattern_masks).all(
-            axis=2
-        )
-        by_rule = np.logical_or.reduceat(covered, self.group_starts, axis=1)
-        for gi, ri in enumerate(self.rule_of_group.tolist()):
-            if ri not in self.ungated:
-                out[ri] = sent_ids[by_rule[:, gi]]
+        if len(known):
+            sents = sent_of_token[known]
+            first = np.flatnonzero(np.r_[True, sents[1:] != sents[:-1]])
+            dense[sents[first]] = np.bitwise_or.reduceat(self.word_masks[pos[known]], first, axis=0)
+        return dense
+
+    def candidates(self, dense: np.ndarray) -> list[np.ndarray]:
+        """For each rule, the sorted ids of the sentences it may match in."""
+        n_sents = len(dense) - 1
+        rows = np.flatnonzero(dense[:-1].any(axis=1))
+        covered = self._covered(dense[rows])
+        out = []
+        for ri in range(self.n_rules):
+            if ri in self.ungated:
+                out.append(np.arange(n_sents))
+            else:
+                out.append(rows[covered[:, self.groups[ri]].any(axis=1)])
         return out
+
+    def runs_allowed(self, ri: int, dense: np.ndarray, runs: list[tuple[int, int]]) -> list[bool]:
+        """For runs of consecutive sentences [first, end), whether rule ri may match in each.
+
+        The run's words are pooled, so a match crossing a sentence boundary inside the run is
+        not lost.
+        """
+        if ri in self.ungated:
+            return [True] * len(runs)
+        edges = np.array([i for run in runs for i in run], dtype=np.int64)
+        masks = np.bitwise_or.reduceat(dense, edges, axis=0)[::2]
+        return self._covered(masks)[:, self.groups[ri]].any(axis=1).tolist()
+
+    def _covered(self, masks: np.ndarray) -> np.ndarray:
+        """(rows, patterns): the row holds a word of every required set of the pattern."""
+        pm = self.pattern_masks
+        return ((masks[:, None, :] & pm[None, :, :]) == pm[None, :, :]).all(axis=2)
