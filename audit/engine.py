@@ -6,7 +6,8 @@ entry with an error and the run goes on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator, MutableSequence
 from dataclasses import dataclass, field
 
 from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
@@ -14,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from audit.checks import find_claims
+from audit.corpus import RowInput
 from audit.document import Document
 from audit.errors import InputError
 from audit.findings import Finding, assign_fingerprints, sort_key
@@ -68,18 +70,21 @@ def count_sentences(doc: Doc) -> int:
 
 def documents(
     inputs: Iterable[Input],
-    results: list[DocumentResult],
+    results: MutableSequence[DocumentResult],
     fetcher=None,
     extract_main: bool = True,
 ) -> Iterator[tuple[str, tuple]]:
     """Read and parse inputs, yielding (text, context) for nlp.pipe; failures go to results.
 
-    Web pages are fetched ahead, concurrently, while earlier documents are audited.
+    Every input gets a DocumentResult appended to `results` in input order, before it is read.
+    Web pages are fetched ahead, concurrently, while earlier documents are audited; other
+    inputs are read one at a time, so a long stream of inputs is never held in memory.
     """
-    inputs = list(inputs)
+    if fetcher is not None:
+        inputs = list(inputs)
     pages = {}
     pool = None
-    if fetcher is not None and any(i.url for i in inputs):
+    if fetcher is not None and any(getattr(i, "url", None) for i in inputs):
         from concurrent.futures import ThreadPoolExecutor
 
         pool = ThreadPoolExecutor(max_workers=8)
@@ -88,10 +93,13 @@ def documents(
         for inp in inputs:
             result = DocumentResult(inp.path)
             results.append(result)
+            url = getattr(inp, "url", None)
             try:
-                if inp.url:
+                if isinstance(inp, RowInput):
+                    text, fmt, notes = inp.text, inp.resolved_format(), []
+                elif url:
                     if fetcher is None:
-                        raise InputError(f"{inp.url}: web pages need a fetcher")
+                        raise InputError(f"{url}: web pages need a fetcher")
                     page = pages[id(inp)].result()
                     fmt = "html" if "html" in page.content_type else "markdown"
                     if page.content_type == "text/plain":
@@ -102,7 +110,7 @@ def documents(
                 result.format = fmt
                 result.notes = notes
                 document = parse(inp.path, text, fmt)
-                if inp.url:
+                if url:
                     document.url = page.final_url
                     if fmt == "html" and extract_main:
                         from audit.readers.maincontent import restrict_to_main
@@ -153,8 +161,44 @@ def audit_document(
     return result
 
 
+def iter_audit(
+    inputs: Iterable[Input | RowInput],
+    nlp: Language,
+    rulebook: RuleBook,
+    batch_size: int = 16,
+    keep: bool = False,
+    keep_source: bool = False,
+    fetcher=None,
+    extract_main: bool = True,
+    collect_citations: bool = False,
+) -> Iterator[DocumentResult]:
+    """Audit inputs as a stream: each result is yielded, in input order, once it is complete.
+
+    Only the documents inside spaCy's current batch are held, so memory does not grow with
+    the number of inputs. `keep` holds Documents and Docs on the results (for eval).
+    """
+    pending: deque[DocumentResult] = deque()  # appended by documents() in input order
+    done: set[int] = set()
+    stream = documents(inputs, pending, fetcher, extract_main)
+    for doc, (document, result) in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
+        try:
+            audit_document(document, doc, rulebook, result, collect_citations)
+        except Exception as exc:  # a check bug must not stop the other files
+            result.error = f"{document.path}: could not be audited ({type(exc).__name__}: {exc})"
+        if keep_source:
+            result.source = document.source
+        if keep:
+            result.document = document  # type: ignore[attr-defined]
+            result.doc = doc  # type: ignore[attr-defined]
+        done.add(id(result))
+        while pending and (pending[0].error is not None or id(pending[0]) in done):
+            done.discard(id(pending[0]))
+            yield pending.popleft()
+    yield from pending  # inputs after the last parsed document that could not be read
+
+
 def run(
-    inputs: Iterable[Input],
+    inputs: Iterable[Input | RowInput],
     nlp: Language,
     rulebook: RuleBook,
     batch_size: int = 16,
@@ -166,21 +210,21 @@ def run(
     collect_citations: bool = False,
 ) -> list[DocumentResult]:
     """Audit every input; results come back in input order. `keep` holds Documents for eval."""
-    results: list[DocumentResult] = []
-    for doc, (document, result) in nlp.pipe(
-        documents(inputs, results, fetcher, extract_main), as_tuples=True, batch_size=batch_size
+    results = []
+    for result in iter_audit(
+        inputs,
+        nlp,
+        rulebook,
+        batch_size=batch_size,
+        keep=keep,
+        keep_source=keep_source,
+        fetcher=fetcher,
+        extract_main=extract_main,
+        collect_citations=collect_citations,
     ):
-        try:
-            audit_document(document, doc, rulebook, result, collect_citations)
-        except Exception as exc:  # a check bug must not stop the other files
-            result.error = f"{document.path}: could not be audited ({type(exc).__name__}: {exc})"
-        if keep_source:
-            result.source = document.source
         if on_document is not None:
             on_document(result)
-        if keep:
-            result.document = document  # type: ignore[attr-defined]
-            result.doc = doc  # type: ignore[attr-defined]
+        results.append(result)
     return results
 
 
