@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # keep `claims-audit --help` free of spaCy imports
 WRITERS: dict[str, tuple[str, str]] = {
     "text": ("audit.writers.console", "txt"),
     "json": ("audit.writers.json_report", "json"),
+    "jsonl": ("audit.writers.json_lines", "jsonl"),
     "sarif": ("audit.writers.sarif", "sarif"),
     "github": ("audit.writers.github", "github.txt"),
     "junit": ("audit.writers.junit", "junit.xml"),

@@ -38,9 +38,14 @@ def render_results(results: list[DocumentResult], fail_on: str, color: bool = Fa
         sentence = textwrap.shorten(f.sentence, width=300, placeholder=" ...")
         lines.append(c(_DIM, f"    | {sentence}"))
         lines.append(f"    = {f.action}: {f.suggestion}")
-    s = summarize(results, fail_on)
+    lines.append(summary_line(summarize(results, fail_on), fail_on))
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(s: dict, fail_on: str) -> str:
+    """The closing line, from a summary dict (also used by the streaming writers)."""
     sev = s["by_severity"]
-    lines.append(
+    return (
         f"{s['findings']} finding{'s' if s['findings'] != 1 else ''} "
         f"({sev['error']} error, {sev['warning']} warning, {sev['info']} info) in "
         f"{s['documents']} document{'s' if s['documents'] != 1 else ''}, {s['words']} words"
@@ -53,4 +58,3 @@ def render_results(results: list[DocumentResult], fail_on: str, color: bool = Fa
         + (f"; {s['baselined']} unchanged from baseline, not shown" if s["baselined"] else "")
         + (f"; fails --fail-on {fail_on}" if s["failed"] else "")
     )
-    return "\n".join(lines) + "\n"

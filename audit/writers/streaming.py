@@ -1,0 +1,254 @@
+"""JSON and JSON Lines written while documents are audited, in memory that does not grow.
+
+The JSON report lists documents, then the summary, then every finding sorted by path and
+offset. Written naively that needs every result in memory until the end. Here each result is
+rendered as it arrives: document entries and suppressed findings go to temporary files in input
+order, findings go through an external merge sort (sorted runs on disk, merged at the end), and
+the summary is a running total. The bytes written are the same as `json_report.render`'s.
+
+JSON Lines needs no sort: one finding per line, documents in input order, each document's
+findings by offset, written straight through.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import heapq
+import json
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import IO
+
+from audit import __version__
+from audit.engine import DocumentResult
+from audit.findings import SEVERITY_RANK, Finding, sort_key
+
+SCHEMA_VERSION = 1
+RUN_BYTES = 16_000_000  # rendered findings held before a sorted run is written to disk
+
+
+def finding_dict(f: Finding) -> dict:
+    """The finding's fields, as `Finding.to_dict` gives them (without its deep copy)."""
+    return {name: getattr(f, name) for name in _FIELDS}
+
+
+_FIELDS = [f.name for f in dataclasses.fields(Finding)]
+
+
+class Totals:
+    """The report summary, kept as a running total (same dict as writers.summary.summarize)."""
+
+    def __init__(self, fail_on: str) -> None:
+        self.fail_on = fail_on
+        self.threshold = SEVERITY_RANK[fail_on]
+        self.documents = self.errors = self.words = self.sentences = 0
+        self.findings = self.suppressed = self.new = self.baselined = 0
+        self.by_severity: Counter[str] = Counter()
+        self.by_category: Counter[str] = Counter()
+        self.failed = False
+
+    def add(self, r: DocumentResult) -> None:
+        self.documents += 1
+        self.errors += bool(r.error)
+        self.words += r.words
+        self.sentences += r.sentences
+        self.findings += len(r.findings)
+        self.suppressed += len(r.suppressed)
+        for f in r.findings:
+            self.by_severity[f.severity] += 1
+            self.by_category[f.category] += 1
+            self.new += f.baseline_state == "new"
+            self.baselined += f.baseline_state == "unchanged"
+            if f.rank >= self.threshold and f.baseline_state != "unchanged":
+                self.failed = True
+
+    def summary(self) -> dict:
+        return {
+            "documents": self.documents,
+            "documents_with_errors": self.errors,
+            "words": self.words,
+            "sentences": self.sentences,
+            "findings": self.findings,
+            "suppressed": self.suppressed,
+            "new": self.new,
+            "baselined": self.baselined,
+            "by_severity": {s: self.by_severity.get(s, 0) for s in ("error", "warning", "info")},
+            "by_category": dict(sorted(self.by_category.items())),
+            "fail_on": self.fail_on,
+            "failed": self.failed,
+        }
+
+
+class _Output:
+    """stdout, or a temporary file beside the target renamed into place on success."""
+
+    def __init__(self, target: Path | None) -> None:
+        self.target = target
+        self.tmp: str | None = None
+        if target is None:
+            self.fh: IO[str] = sys.stdout
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+    def commit(self) -> None:
+        if self.target is None:
+            self.fh.flush()
+            return
+        self.fh.close()
+        os.replace(self.tmp, self.target)
+        self.tmp = None
+
+    def abort(self) -> None:
+        if self.tmp is not None:
+            self.fh.close()
+            Path(self.tmp).unlink(missing_ok=True)
+
+
+class JSONStream:
+    """The versioned JSON report (schema_version 1), written incrementally."""
+
+    def __init__(self, target: Path | None, fail_on: str) -> None:
+        self.out = _Output(target)
+        self.totals = Totals(fail_on)
+        self.dir = tempfile.mkdtemp(prefix="claims-audit-json-")
+        # open across add() calls, closed in cleanup()
+        self.documents = open(os.path.join(self.dir, "documents"), "w+", encoding="utf-8")  # noqa: SIM115
+        self.suppressed = open(os.path.join(self.dir, "suppressed"), "w+", encoding="utf-8")  # noqa: SIM115
+        self.n_documents = self.n_suppressed = 0
+        self.buffer: list[tuple[tuple, int, str]] = []
+        self.buffered = 0
+        self.runs: list[str] = []
+        self.seq = 0
+
+    def add(self, r: DocumentResult) -> None:
+        self.totals.add(r)
+        self.n_documents = _item(self.documents, self.n_documents, r.to_dict())
+        for f in r.suppressed:
+            self.n_suppressed = _item(self.suppressed, self.n_suppressed, finding_dict(f))
+        for f in r.findings:
+            text = _render_item(finding_dict(f))
+            self.buffer.append((sort_key(f), self.seq, text))
+            self.seq += 1
+            self.buffered += len(text)
+        if self.buffered >= RUN_BYTES:
+            self._spill()
+
+    def _spill(self) -> None:
+        self.buffer.sort(key=lambda e: (e[0], e[1]))
+        path = os.path.join(self.dir, f"run{len(self.runs):05d}")
+        with open(path, "wb") as fh:
+            for entry in self.buffer:
+                pickle.dump(entry, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        self.runs.append(path)
+        self.buffer, self.buffered = [], 0
+
+    def _findings(self):
+        self.buffer.sort(key=lambda e: (e[0], e[1]))
+        streams = [_read_run(p) for p in self.runs] + [iter(self.buffer)]
+        for _, _, text in heapq.merge(*streams, key=lambda e: (e[0], e[1])):
+            yield text
+
+    def close(self) -> None:
+        try:
+            fh = self.out.fh
+            head = {
+                "schema_version": SCHEMA_VERSION,
+                "tool": {"name": "claims-audit", "version": __version__},
+            }
+            fh.write(json.dumps(head, ensure_ascii=False, indent=2)[:-2])
+            fh.write(',\n  "documents": ')
+            _copy_list(self.documents, self.n_documents, fh)
+            fh.write(',\n  "summary": ')
+            fh.write(_indent_tail(json.dumps(self.totals.summary(), ensure_ascii=False, indent=2)))
+            fh.write(',\n  "findings": ')
+            first = True
+            for text in self._findings():
+                fh.write("[\n" if first else ",\n")
+                fh.write(text)
+                first = False
+            fh.write("[]" if first else "\n  ]")
+            fh.write(',\n  "suppressed": ')
+            _copy_list(self.suppressed, self.n_suppressed, fh)
+            fh.write("\n}\n")
+            self.out.commit()
+        except BaseException:
+            self.out.abort()
+            raise
+        finally:
+            self.cleanup()
+
+    def cleanup(self) -> None:
+        self.documents.close()
+        self.suppressed.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def abort(self) -> None:
+        self.out.abort()
+        self.cleanup()
+
+
+class JSONLinesStream:
+    """One finding per line, as the JSON report's finding objects, written straight through."""
+
+    def __init__(self, target: Path | None, fail_on: str) -> None:
+        self.out = _Output(target)
+        self.totals = Totals(fail_on)
+
+    def add(self, r: DocumentResult) -> None:
+        self.totals.add(r)
+        for f in r.findings:
+            self.out.fh.write(json_line(f))
+
+    def close(self) -> None:
+        self.out.commit()
+
+    def abort(self) -> None:
+        self.out.abort()
+
+
+def json_line(f: Finding) -> str:
+    return json.dumps(finding_dict(f), ensure_ascii=False) + "\n"
+
+
+def _render_item(obj: dict) -> str:
+    """A list item two levels deep in an indent=2 dump."""
+    return "    " + json.dumps(obj, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+
+
+def _indent_tail(text: str) -> str:
+    """A value one level deep in an indent=2 dump: every line after the first moves right."""
+    return text.replace("\n", "\n  ")
+
+
+def _item(fh: IO[str], n: int, obj: dict) -> int:
+    if n:
+        fh.write(",\n")
+    fh.write(_render_item(obj))
+    return n + 1
+
+
+def _copy_list(src: IO[str], n: int, dst: IO[str]) -> None:
+    if not n:
+        dst.write("[]")
+        return
+    dst.write("[\n")
+    src.flush()
+    src.seek(0)
+    shutil.copyfileobj(src, dst)
+    dst.write("\n  ]")
+
+
+def _read_run(path: str):
+    with open(path, "rb") as fh:
+        while True:
+            try:
+                yield pickle.load(fh)
+            except EOFError:
+                return
