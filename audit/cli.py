@@ -104,6 +104,43 @@ def audit_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="allow fetching loopback, private and link-local addresses (refused by default)",
     )
+    scale = p.add_argument_group("scale and corpus exports")
+    scale.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes (default: all cores; 1 audits in this process)",
+    )
+    scale.add_argument(
+        "--text-column",
+        metavar="NAME",
+        help="audit CSV, JSON Lines or Parquet exports: the column holding each row's text",
+    )
+    scale.add_argument(
+        "--id-column", metavar="NAME", help="column used as the row's path (default FILE:ROW)"
+    )
+    scale.add_argument(
+        "--format-column",
+        metavar="NAME",
+        help="column holding each row's format: markdown, html or text (default --input-format)",
+    )
+    scale.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="dask: audit partitions on a Dask cluster (needs claims-audit[dask])",
+    )
+    scale.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler address (default with --engine dask: a local cluster)",
+    )
+    scale.add_argument(
+        "--partitions",
+        type=int,
+        metavar="N",
+        help="Dask partitions for a folder of files (default: 4 per worker)",
+    )
     p.add_argument("--select", metavar="IDS", help="only these rule ids or categories (comma list)")
     p.add_argument("--ignore", metavar="IDS", help="skip these rule ids or categories (comma list)")
     p.add_argument(
@@ -176,7 +213,6 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
         parser.description = "Record today's findings so --baseline fails only on new ones."
     args = parser.parse_args(argv)
     from audit.config import find_config, load_config
-    from audit.engine import run
     from audit.inputs import discover
     from audit.pipeline import build_pipeline
     from audit.postprocess import Policy, finish
@@ -235,8 +271,12 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
                 url_args += sitemap_urls(fetcher, args.sitemap)
             except AuditError as exc:
                 raise UsageError(str(exc)) from None
-    default_paths = [] if url_args else ["."]
-    inputs, missing = discover([*(args.paths or default_paths), *url_args], args.input_format)
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be 1 or more")
+    corpus_files, spec = _corpus_args(args)
+    paths = [p for p in args.paths if p not in corpus_files]
+    default_paths = [] if url_args or corpus_files else ["."]
+    inputs, missing = discover([*(paths or default_paths), *url_args], args.input_format)
     inputs = [
         i
         for i in inputs
@@ -245,9 +285,9 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
     ]
     targets = _targets(formats, args)
     for target in targets.values():
-        if target is not None and any(
-            i.fs_path is not None and i.fs_path.resolve() == target.resolve() for i in inputs
-        ):
+        sources = [i.fs_path for i in inputs if i.fs_path is not None]
+        sources += [Path(c) for c in corpus_files]
+        if target is not None and any(p.resolve() == target.resolve() for p in sources):
             raise UsageError(f"{target}: refusing to overwrite an input file with the report")
     baseline = None
     baseline_path = Path(args.baseline) if args.baseline else config.baseline
@@ -260,41 +300,42 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
     if config.source_tiers:
         full = replace(full, tiers={**full.tiers, **config.source_tiers})
     rulebook = _filter(full, args.select, args.ignore)
+    policy = Policy(
+        config=config,
+        enabled={r.id for r in rulebook.rules},
+        known={r.id for r in full.rules} | {r.category for r in full.rules},
+        min_severity=min_severity,
+        baseline=baseline,
+        changed=changed,
+    )
+    if args.engine == "dask":
+        from audit.dask_engine import run_dask
+
+        return run_dask(
+            args, inputs, corpus_files, spec, full, policy, formats, fail_on, missing, rulebook
+        )
     nlp = build_pipeline(full, args.model)
     from audit.writers import Report, needs_source, render
 
-    with _progress(len(inputs), args.quiet) as tick:
-        results = run(
-            inputs,
-            nlp,
-            full,
-            batch_size=max(1, args.batch_size),
-            keep_source=needs_source(formats),
-            on_document=tick,
-            fetcher=fetcher,
-            extract_main=not args.no_extract,
-            collect_citations=args.check_links,
-        )
+    all_inputs = _chain_inputs(inputs, corpus_files, spec)
+    stream = _results(args, inputs, all_inputs, nlp, full, needs_source(formats), fetcher)
+    streaming = not baseline_mode and not args.check_links and all(f in STREAMING for f in formats)
+    total = None if corpus_files else len(inputs)
+    if streaming:
+        return _audit_streaming(args, stream, policy, targets, fail_on, missing, total)
+    with _progress(total, args.quiet) as tick:
+        results = []
+        for result in stream:
+            if tick:
+                tick(result)
+            results.append(result)
     if args.check_links:
         _check_links(results, fetcher, full, args)
-    finish(
-        results,
-        Policy(
-            config=config,
-            enabled={r.id for r in rulebook.rules},
-            known={r.id for r in full.rules} | {r.category for r in full.rules},
-            min_severity=min_severity,
-            baseline=baseline,
-            changed=changed,
-        ),
-    )
+    finish(results, policy)
     for message in missing:
         print(f"{PROG}: {message}", file=sys.stderr)
     for r in results:
-        for note in r.notes:
-            print(f"{PROG}: warning: {note}", file=sys.stderr)
-        if r.error:
-            print(f"{PROG}: {r.error}", file=sys.stderr)
+        _report_problems(r)
 
     if baseline_mode:
         from audit.baseline import render_baseline
@@ -327,12 +368,134 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
     return EXIT_FINDINGS if failing(results, fail_on) else EXIT_CLEAN
 
 
-class _progress:
-    """A tqdm bar on stderr for runs of more than a handful of files, only on a terminal."""
+# Formats written while the audit runs, so memory does not grow with the corpus.
+STREAMING = {"json": "JSONStream", "jsonl": "JSONLinesStream"}
 
-    def __init__(self, total: int, quiet: bool) -> None:
+
+def _corpus_args(args):
+    """Corpus exports among the paths, and the column spec (or a one-line usage error)."""
+    from audit.corpus import CorpusSpec, check_columns, is_corpus_file
+
+    corpus_files = [p for p in args.paths if is_corpus_file(p)]
+    if not corpus_files:
+        if args.text_column or args.id_column or args.format_column:
+            raise UsageError(
+                "--text-column, --id-column and --format-column need a CSV, TSV, JSON Lines "
+                "(.jsonl, .ndjson) or Parquet file among the paths"
+            )
+        return [], None
+    if not args.text_column:
+        raise UsageError(
+            f"{corpus_files[0]}: a corpus export needs --text-column NAME "
+            "(and optionally --id-column, --format-column)"
+        )
+    spec = CorpusSpec(
+        text_column=args.text_column,
+        id_column=args.id_column,
+        format_column=args.format_column,
+        default_format=args.input_format,
+    )
+    for path in corpus_files:
+        check_columns(path, spec)
+    return corpus_files, spec
+
+
+def _chain_inputs(inputs, corpus_files, spec):
+    """Files first, then each export's rows, read chunk by chunk as the audit asks for them."""
+    yield from inputs
+    if corpus_files:
+        from audit.corpus import iter_rows
+
+        for path in corpus_files:
+            yield from iter_rows(path, spec)
+
+
+def _results(args, files, inputs, nlp, rulebook, keep_source, fetcher):
+    """Results in input order, from this process or from worker processes (--jobs).
+
+    Web pages, link checks and standard input stay in this process, and so does a handful of
+    files, where starting workers would cost more than it saves.
+    """
+    from audit.engine import iter_audit
+    from audit.parallel import CHUNK_DOCS, WorkerSpec, audit_parallel, default_jobs
+
+    jobs = args.jobs or default_jobs()
+    serial = (
+        jobs == 1
+        or fetcher is not None
+        or args.check_links
+        or any(i.fs_path is None for i in files)
+        or (not args.text_column and len(files) <= CHUNK_DOCS)
+    )
+    batch = max(1, args.batch_size)
+    if serial:
+        return iter_audit(
+            inputs,
+            nlp,
+            rulebook,
+            batch_size=batch,
+            keep_source=keep_source,
+            fetcher=fetcher,
+            extract_main=not args.no_extract,
+            collect_citations=args.check_links,
+        )
+    spec = WorkerSpec(rulebook, args.model, batch, keep_source)
+    return audit_parallel(inputs, spec, jobs, nlp=nlp)
+
+
+def _report_problems(r) -> None:
+    for note in r.notes:
+        print(f"{PROG}: warning: {note}", file=sys.stderr)
+    if r.error:
+        print(f"{PROG}: {r.error}", file=sys.stderr)
+
+
+def _audit_streaming(args, stream, policy, targets, fail_on, missing, total) -> int:
+    """JSON / JSON Lines: each result is finished, written and dropped as it arrives."""
+    from audit.postprocess import finish
+    from audit.writers import streaming
+
+    sinks = [getattr(streaming, STREAMING[fmt])(target, fail_on) for fmt, target in targets.items()]
+    had_error = False
+    try:
+        with _progress(total, args.quiet) as tick:
+            for result in stream:
+                if tick:
+                    tick(result)
+                finish([result], policy)
+                _report_problems(result)
+                had_error = had_error or bool(result.error)
+                for sink in sinks:
+                    sink.add(result)
+        for message in missing:
+            print(f"{PROG}: {message}", file=sys.stderr)
+        for sink in sinks:
+            sink.close()
+    except BaseException:
+        for sink in sinks:
+            sink.abort()
+        raise
+    totals = sinks[0].totals
+    if "jsonl" in targets and not args.quiet:
+        from audit.writers.console import summary_line
+
+        print(f"{PROG}: {summary_line(totals.summary(), fail_on)}", file=sys.stderr)
+    if args.no_exit:
+        return EXIT_CLEAN
+    if missing or had_error:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if totals.failed else EXIT_CLEAN
+
+
+class _progress:
+    """A tqdm bar on stderr for runs of more than a handful of documents, only on a terminal.
+
+    `total` is None for corpus exports, whose row count is not known until they are read.
+    """
+
+    def __init__(self, total: int | None, quiet: bool) -> None:
         self.bar = None
-        if not quiet and total > 5 and sys.stderr.isatty():
+        if not quiet and (total is None or total > 5) and sys.stderr.isatty():
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, unit="doc", file=sys.stderr, leave=False)

@@ -1,0 +1,145 @@
+"""Audit documents on several cores: worker processes, results back in input order.
+
+spaCy holds the GIL while it tokenizes and matches, so threads would not help; processes do.
+Each worker builds (or, where the platform forks, inherits) the pipeline once and then audits
+chunks of a few documents, so the per-document cost is the audit itself plus pickling a
+result. Chunks are submitted through a bounded window: a stream of inputs of any length (a
+corpus export) never piles up in queues, and results are yielded in input order, so findings
+and their order are the same as with one process.
+
+A worker that dies (out of memory, a crash in native code) turns its documents into per-document
+errors; the run goes on with a fresh pool.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
+
+from audit.engine import DocumentResult, iter_audit
+
+CHUNK_DOCS = 8  # documents per task: enough to amortise pickling, small enough to balance
+CHUNK_CHARS = 400_000  # ... or this much text, whichever comes first
+WINDOW_PER_JOB = 4  # chunks in flight per worker
+
+
+def default_jobs() -> int:
+    """All the cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    """What a worker needs to build the same pipeline as the parent (picklable)."""
+
+    rulebook: Any  # audit.rulebook.RuleBook
+    model: str | None = None
+    batch_size: int = 16
+    keep_source: bool = False
+
+
+_WORKER: tuple[Any, Any, WorkerSpec] | None = None  # (nlp, rulebook, spec) in this process
+_INHERITED: tuple[Any, WorkerSpec] | None = None  # set by the parent before forking
+
+
+def _init_worker(spec: WorkerSpec) -> None:
+    """Build the pipeline once per worker (or take the one inherited through fork)."""
+    import signal
+
+    global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent reports Ctrl-C, once
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if _INHERITED is not None and _INHERITED[1] == spec:
+        nlp = _INHERITED[0]
+    else:
+        from audit.pipeline import build_pipeline
+
+        nlp = build_pipeline(spec.rulebook, spec.model)
+    _WORKER = (nlp, spec.rulebook, spec)
+
+
+def _audit_chunk(chunk: list) -> list[DocumentResult]:
+    assert _WORKER is not None, "worker not initialised"
+    nlp, rulebook, spec = _WORKER
+    return list(
+        iter_audit(chunk, nlp, rulebook, batch_size=spec.batch_size, keep_source=spec.keep_source)
+    )
+
+
+def chunks(inputs: Iterable, docs: int = CHUNK_DOCS, chars: int = CHUNK_CHARS) -> Iterator[list]:
+    """Group inputs into tasks by count, and by text size for rows that carry their text."""
+    chunk: list = []
+    size = 0
+    for inp in inputs:
+        chunk.append(inp)
+        size += len(getattr(inp, "text", "") or "")
+        if len(chunk) >= docs or size >= chars:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def audit_parallel(
+    inputs: Iterable,
+    spec: WorkerSpec,
+    jobs: int,
+    nlp=None,
+) -> Iterator[DocumentResult]:
+    """Audit inputs on `jobs` worker processes; yield results in input order.
+
+    `nlp`, when given, is the parent's pipeline, handed to forked workers instead of being
+    built again.
+    """
+    import multiprocessing
+
+    global _INHERITED
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    _INHERITED = (nlp, spec) if nlp is not None else None
+    pending: deque[tuple[list, Future]] = deque()
+    pool = _new_pool(context, spec, jobs)
+    try:
+        for chunk in chunks(inputs):
+            pending.append((chunk, pool.submit(_audit_chunk, chunk)))
+            if len(pending) >= jobs * WINDOW_PER_JOB:
+                results, pool = _collect(pending.popleft(), pool, context, spec, jobs)
+                yield from results
+        while pending:
+            results, pool = _collect(pending.popleft(), pool, context, spec, jobs)
+            yield from results
+    finally:
+        for _, future in pending:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+        _INHERITED = None
+
+
+def _new_pool(context, spec: WorkerSpec, jobs: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(spec,)
+    )
+
+
+def _collect(item: tuple[list, Future], pool, context, spec: WorkerSpec, jobs: int):
+    """The chunk's results; a dead worker turns its documents into errors and a new pool."""
+    chunk, future = item
+    try:
+        return future.result(), pool
+    except BrokenProcessPool:
+        message = "a worker process died while auditing it (out of memory?)"
+    except Exception as exc:  # e.g. a result that cannot be pickled
+        message = f"could not be audited in a worker ({type(exc).__name__}: {exc})"
+    results = [DocumentResult(inp.path, error=f"{inp.path}: {message}") for inp in chunk]
+    if isinstance(pool, ProcessPoolExecutor) and getattr(pool, "_broken", False):
+        pool.shutdown(wait=False, cancel_futures=True)
+        pool = _new_pool(context, spec, jobs)
+    return results, pool
