@@ -228,7 +228,9 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
     formats = (
         ["json"] if baseline_mode else [f.strip() for f in args.format.split(",") if f.strip()]
     )
-    unknown = [f for f in formats if f not in WRITERS]
+    if args.engine != "dask" and "parquet" in formats:
+        raise UsageError("--format parquet (findings partitions) needs --engine dask")
+    unknown = [f for f in formats if f not in WRITERS and f != "parquet"]
     if unknown or not formats:
         raise UsageError(
             f"--format: unknown format {', '.join(unknown) or '(none)'}; "
@@ -236,7 +238,7 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
         )
     if args.output and args.out_dir:
         raise UsageError("use either -o FILE or --out-dir DIR, not both")
-    if len(formats) > 1 and not args.out_dir:
+    if len(formats) > 1 and not args.out_dir and args.engine != "dask":
         raise UsageError("several formats need --out-dir DIR")
     if baseline_mode and not args.output:
         args.output = ".claims-audit-baseline.json"
@@ -538,7 +540,9 @@ def _check_links(results, fetcher, rulebook, args) -> None:
 def _targets(formats: list[str], args) -> dict[str, Path | None]:
     """Where each format goes: stdout (None), -o FILE, or DIR/claims-audit.EXT."""
     if args.out_dir:
-        return {f: Path(args.out_dir) / f"claims-audit.{WRITERS[f][1]}" for f in formats}
+        return {
+            f: Path(args.out_dir) / f"claims-audit.{WRITERS.get(f, ('', f))[1]}" for f in formats
+        }
     return {formats[0]: Path(args.output) if args.output else None}
 
 

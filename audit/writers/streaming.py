@@ -67,6 +67,16 @@ class Totals:
             if f.rank >= self.threshold and f.baseline_state != "unchanged":
                 self.failed = True
 
+    def merge(self, other: Totals) -> None:
+        """Add another partition's totals (the Dask engine sums its workers' counts)."""
+        for name in ("documents", "errors", "words", "sentences", "findings", "suppressed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.new += other.new
+        self.baselined += other.baselined
+        self.by_severity.update(other.by_severity)
+        self.by_category.update(other.by_category)
+        self.failed = self.failed or other.failed
+
     def summary(self) -> dict:
         return {
             "documents": self.documents,
