@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import islice
 
 import numpy as np
 from spacy.attrs import IDX, SENT_START
@@ -55,6 +56,10 @@ def find_claims(document: Document, doc: Doc, rulebook: RuleBook) -> list[Findin
     sent_starts, sent_ends = _sentence_bounds(doc)
     trimmed: set[int] = set()
     block_starts = [b.start for b in document.blocks]
+    url_spans = sorted((lk.start, lk.end) for lk in document.links if lk.kind == "url")
+    link_spans = sorted((lk.start, lk.end) for lk in document.links if lk.kind == "link")
+    url_starts = [s for s, _ in url_spans]
+    link_starts = [s for s, _ in link_spans]
     sentences: dict[int, Sentence] = {}
     best: dict[tuple[int, str], tuple] = {}
 
@@ -75,10 +80,17 @@ def find_claims(document: Document, doc: Doc, rulebook: RuleBook) -> list[Findin
         bi = bisect_right(block_starts, start) - 1
         if bi < 0 or not document.blocks[bi].audited:
             continue
-        if _in_url(document, start, end):
+        if _inside(url_spans, url_starts, start, end):
             continue
-        if rule.when["scope"] == "link" and not _in_link_text(document, start, end):
+        if rule.when["scope"] == "link" and not _inside(link_spans, link_starts, start, end, 1):
             continue
+        held = best.get((si, rule.category))
+        if (
+            held is not None
+            and held[0] >= SEVERITY_RANK[rule.severity]
+            and rule.category not in _SOURCE_CHECKED
+        ):
+            continue  # the sentence is already flagged for this category at this level
         if rule.near and not _near(
             document, rule.near, cues, sent_starts[si], sent_ends[si], start, end
         ):
@@ -198,14 +210,19 @@ def _weak_sources(s: Sentence, rulebook: RuleBook, page_url: str | None) -> bool
     return all(tier(h, rulebook.tiers) == 4 or same_site(h, page_url) for h in hrefs)
 
 
-def _in_url(document: Document, start: int, end: int) -> bool:
-    return any(lk.kind == "url" and lk.start <= start and end <= lk.end for lk in document.links)
-
-
-def _in_link_text(document: Document, start: int, end: int) -> bool:
-    return any(
-        lk.kind == "link" and lk.start <= start and end <= lk.end + 1 for lk in document.links
-    )
+def _inside(
+    spans: list[tuple[int, int]], starts: list[int], start: int, end: int, slack: int = 0
+) -> bool:
+    """Is [start, end) inside one of the sorted spans? (bisect: no scan over every link)"""
+    i = bisect_right(starts, start) - 1
+    while i >= 0 and starts[i] <= start:
+        s, e = spans[i]
+        if end <= e + slack:
+            return True
+        i -= 1
+        if start - starts[i + 1] > 10_000:
+            break
+    return False
 
 
 _HAS_LETTER = re.compile(r"[^\W\d_]")
@@ -220,16 +237,22 @@ def _near(
     text = document.text
     side = near["side"]
     found: list[str] = []
+    reach = 40 * window  # characters: bounds the work on a pathological one-line "sentence"
     if side in ("after", "either"):
-        found += [m.group().lower() for m in _WORD.finditer(text, end, s_end)][:window]
+        after = _WORD.finditer(text, end, min(s_end, end + reach))
+        found += [m.group().lower() for m in islice(after, window)]
     if side in ("before", "either"):
-        found += [m.group().lower() for m in _WORD.finditer(text, s_start, start)][-window:]
+        before = _WORD.finditer(text, max(s_start, start - reach), start)
+        found += [m.group().lower() for m in before][-window:]
     found += [m.group().lower() for m in _WORD.finditer(text, start, end)]
     if any(w in words for w in found):
         return True
     # Multi-word lexicon entries ("blood pressure") are checked on the joined window.
+    phrases = cues.lexicon_phrases.get(near["lexicon"], ())
+    if not phrases:
+        return False
     joined = " ".join(found)
-    return any(" " in w and w in joined for w in words)
+    return any(p in joined for p in phrases)
 
 
 def _finding(

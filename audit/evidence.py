@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from audit.document import Document
 from audit.rulebook import RuleBook
@@ -49,6 +50,9 @@ _CITATION_LEAD = re.compile(
 )
 _CLAUSE_BREAK = re.compile(r"[;:]|\bbut\b|\bhowever\b|\balthough\b|\bwhereas\b|\byet\b|,", re.I)
 _URLISH = re.compile(r"(?:https?://|www\.)\S+|\b(?:[a-z0-9-]+\.)+[a-z]{2,}/\S*", re.I)
+# How far before a match hedges, negations and cautions are looked for, in characters. A real
+# sentence is shorter; a pathological one-line "sentence" of megabytes stays linear.
+_CONTEXT = 400
 _WORDS = re.compile(r"[\w'\u2019-]+")
 _QUESTION_END = re.compile(r"\?[\s\"'\u201d\u2019)\]*_]*$")
 
@@ -74,6 +78,7 @@ class Cues:
     cautions: re.Pattern | None
     authorities: re.Pattern | None
     lexicon_sets: dict[str, frozenset[str]] = field(default_factory=dict)
+    lexicon_phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_rulebook(cls, rb: RuleBook) -> Cues:
@@ -85,6 +90,7 @@ class Cues:
             cautions=_alternation(rb.lexicon("cautions")),
             authorities=_alternation(rb.lexicon("authorities")),
             lexicon_sets=sets,
+            lexicon_phrases={n: tuple(w for w in ws if " " in w) for n, ws in sets.items()},
         )
 
     # -- citations -----------------------------------------------------------------------
@@ -132,9 +138,10 @@ class Sentence:
     def text(self) -> str:
         return self.doc.text[self.start : self.end]
 
-    @property
+    @cached_property
     def question(self) -> bool:
-        return bool(_QUESTION_END.search(self.text))
+        tail = self.doc.text[max(self.start, self.end - 20) : self.end]
+        return bool(_QUESTION_END.search(tail))
 
     def citation(self) -> str | None:
         """The evidence that this sentence is cited, or None."""
@@ -186,15 +193,16 @@ class Sentence:
         rx = self.cues.hedges
         if rx is None:
             return False
-        head = self.doc.text[self.start : match_end]
+        head = self.doc.text[max(self.start, match_start - _CONTEXT) : match_end]
         return rx.search(head) is not None
 
     def negated(self, match_start: int, match_end: int) -> bool:
         text = self.doc.text
-        before = text[self.start : match_start]
+        lo = max(self.start, match_start - _CONTEXT)
+        before = text[lo:match_start]
         inside = text[match_start:match_end]
         cues = self.cues
-        if cues.negation_frames and cues.negation_frames.search(text[self.start : match_end]):
+        if cues.negation_frames and cues.negation_frames.search(text[lo:match_end]):
             return True
         if cues.cautions and cues.cautions.search(before):
             return True
