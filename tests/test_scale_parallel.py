@@ -1,0 +1,78 @@
+"""--jobs: worker processes give the same findings, in the same order, as one process."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from audit.cli import main
+from audit.parallel import chunks
+from tests.scale_helpers import make_folder
+
+
+def test_jobs_2_output_is_identical_to_jobs_1(cli, tmp_path):
+    corpus = make_folder(tmp_path / "corpus")  # 30 documents: several chunks per worker
+    one = cli(str(corpus), "--format", "json", "--jobs", "1")
+    two = cli(str(corpus), "--format", "json", "--jobs", "2")
+    assert one.returncode == two.returncode == 1, two.stderr
+    assert two.stdout == one.stdout
+    report = json.loads(two.stdout)
+    assert report["summary"]["documents"] == 30 and report["summary"]["findings"] > 100
+    for fmt in ("jsonl", "text", "sarif"):
+        assert (
+            cli(str(corpus), "--format", fmt, "--jobs", "2").stdout
+            == cli(str(corpus), "--format", fmt, "--jobs", "1").stdout
+        )
+
+
+def test_per_document_errors_survive_workers(cli, tmp_path):
+    corpus = make_folder(tmp_path / "corpus")
+    (corpus / "part0" / "binary.md").write_bytes(b"\x00\x01 not text")
+    (corpus / "part1" / "latin1.md").write_bytes(b"Studies show 70% of caf\xe9 owners agree.")
+    one = cli(str(corpus), "--format", "json", "--jobs", "1")
+    two = cli(str(corpus), "--format", "json", "--jobs", "2")
+    assert one.returncode == two.returncode == 2
+    assert two.stdout == one.stdout
+    assert two.stderr == one.stderr
+    assert "binary file" in two.stderr and "not valid UTF-8" in two.stderr
+    assert "Traceback" not in two.stderr
+    docs = {d["path"].rsplit("/", 1)[-1]: d for d in json.loads(two.stdout)["documents"]}
+    assert docs["binary.md"]["error"] and docs["latin1.md"]["findings"] >= 1
+
+
+def test_progress_bar_counts_every_document(tmp_path, monkeypatch):
+    import audit.cli
+
+    corpus = make_folder(tmp_path / "corpus")
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    counts = []
+    close = audit.cli._progress.__exit__
+
+    def record(self, *exc):
+        counts.append((self.bar.n, self.bar.total))
+        close(self, *exc)
+
+    monkeypatch.setattr(audit.cli._progress, "__exit__", record)
+    monkeypatch.setattr("sys.stderr", Terminal())
+    assert main([str(corpus), "--jobs", "2", "-o", str(tmp_path / "out.txt")]) == 1
+    assert counts == [(30, 30)]
+
+
+def test_chunks_split_by_count_and_by_text_size():
+    class Row:
+        def __init__(self, n: int) -> None:
+            self.text = "x" * n
+
+    assert [len(c) for c in chunks(range(20), docs=8)] == [8, 8, 4]
+    sizes = [len(c) for c in chunks([Row(100), Row(100), Row(300), Row(10)], docs=8, chars=250)]
+    assert sizes == [3, 1]
+
+
+def test_jobs_must_be_positive(cli, tmp_path):
+    result = cli("--jobs", "0", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.strip() == "claims-audit: --jobs must be 1 or more"
