@@ -608,7 +608,7 @@ COMMANDS = {
 }
 
 
-class Terminated(Exception):
+class Terminated(BaseException):  # not caught by per-document "except Exception"
     """SIGTERM: stop like Ctrl-C (reports are written atomically, so none is left half-done)."""
 
 

@@ -133,7 +133,12 @@ def load_config(path: Path | None) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{name}: invalid TOML: {exc}") from None
+        message = str(exc)
+        if "at end of document" in message:  # say where that is
+            message = message.replace(
+                "end of document", f"end of document, line {text.count(chr(10)) + 1}"
+            )
+        raise UsageError(f"{name}: invalid TOML: {message}") from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("claims-audit", {})
         where = f"{name}: [tool.claims-audit]"

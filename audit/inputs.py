@@ -81,17 +81,34 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
         return data.decode("utf-8-sig", errors="replace"), notes
 
 
-def read(inp: Input) -> tuple[str, str, list[str]]:
+# Files larger than this are refused with a message rather than audited for minutes: a
+# 20 MB page is an export or a mistake, not a draft. The CLI's --max-file-size changes it.
+MAX_FILE_BYTES = 20_000_000
+
+
+def read(inp: Input, max_bytes: int | None = None) -> tuple[str, str, list[str]]:
     """Return (text, format, notes) for an input."""
+    cap = MAX_FILE_BYTES if max_bytes is None else max_bytes
     if inp.fs_path is None:
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(cap + 1)
+        if len(data) > cap:
+            raise InputError(f"{inp.path}: more than {cap:,} bytes on standard input, skipped")
     else:
         try:
             if inp.fs_path.is_dir():
                 raise InputError(f"{inp.path}: is a directory")
             if not inp.fs_path.is_file():
                 raise InputError(f"{inp.path}: not a regular file, skipped")
-            data = inp.fs_path.read_bytes()
+            size = inp.fs_path.stat().st_size
+            if size > cap:
+                raise InputError(
+                    f"{inp.path}: {size / 1e6:.1f} MB is over the {cap / 1e6:.0f} MB limit "
+                    "(--max-file-size), skipped"
+                )
+            with inp.fs_path.open("rb") as fh:
+                data = fh.read(cap + 1)  # the file may grow between stat and read
+            if len(data) > cap:
+                raise InputError(f"{inp.path}: grew past the {cap / 1e6:.0f} MB limit while read")
         except InputError:
             raise
         except OSError as exc:

@@ -50,6 +50,8 @@ TOKEN_ATTRS = {
     "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE", "IS_STOP", "IS_SENT_START", "LIKE_NUM",
     "LIKE_URL", "LIKE_EMAIL", "SHAPE", "OP",
 }  # fmt: skip
+# A quantified group whose body is itself quantified: (a+)+, (\w*)*, (x|y+){2,} ...
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,)")
 _ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
@@ -235,6 +237,11 @@ def _rule(file: str, index: int, raw: Any, lexicons: dict, pack: str = "") -> Ru
             re.compile(rx)
         except re.error as exc:
             raise RuleError(f"{where}: bad regex {rx!r}: {exc}") from None
+        if _NESTED_QUANTIFIER.search(rx):
+            raise RuleError(
+                f"{where}: regex {rx!r} nests quantifiers (like (a+)+) and can take exponential "
+                "time; rewrite it or use token patterns"
+            )
     derived = raw.get("derived", False)
     if not isinstance(derived, bool):
         raise RuleError(f"{where}: derived must be true or false")

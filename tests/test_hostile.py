@@ -1,0 +1,154 @@
+"""Hostile and broken inputs: each gets one clear line, and the run goes on for the others."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from audit.engine import run
+from audit.inputs import discover
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_oversized_file_is_refused(cli, tmp_path):
+    big = tmp_path / "export.md"
+    with big.open("wb") as fh:  # 50 MB, sparse: no time spent writing it
+        fh.truncate(50_000_000)
+    (tmp_path / "ok.md").write_text("Studies show it works.\n")
+    r = cli(".", "--format", "json")
+    assert r.returncode == 2
+    docs = {d["path"]: d for d in json.loads(r.stdout)["documents"]}
+    assert "50.0 MB is over the 20 MB limit" in docs["export.md"]["error"]
+    assert docs["ok.md"]["findings"] >= 1
+
+
+def test_long_single_line_is_linear(cli, tmp_path):
+    line = "Studies show that 70% of patients improved and experts agree it relieves pain "
+    (tmp_path / "one-line.md").write_text(line * 26_000)  # 2 MB, one "sentence"
+    t = time.perf_counter()
+    r = cli("one-line.md", "--format", "json")
+    elapsed = time.perf_counter() - t
+    assert r.returncode == 1, r.stderr
+    cats = {f["category"] for f in json.loads(r.stdout)["findings"]}
+    assert {"unsourced-statistic", "vague-attribution", "efficacy-claim"} <= cats
+    assert elapsed < 120  # was quadratic (minutes); a generous bound, not a benchmark
+
+
+def test_file_that_disappears_before_it_is_read(nlp, rulebook, tmp_path):
+    for name in ("a.md", "b.md", "c.md"):
+        (tmp_path / name).write_text("Experts agree it cures colds.\n")
+    inputs, _ = discover([str(tmp_path)])
+    (tmp_path / "b.md").unlink()
+    results = run(inputs, nlp, rulebook)
+    by_name = {Path(r.path).name: r for r in results}
+    assert "cannot read" in by_name["b.md"].error or "not a regular file" in by_name["b.md"].error
+    assert by_name["a.md"].findings and by_name["c.md"].findings
+
+
+def test_file_replaced_by_a_directory(nlp, rulebook, tmp_path):
+    (tmp_path / "a.md").write_text("Experts agree it cures colds.\n")
+    inputs, _ = discover([str(tmp_path / "a.md")])
+    (tmp_path / "a.md").unlink()
+    (tmp_path / "a.md").mkdir()
+    (result,) = run(inputs, nlp, rulebook)
+    assert result.error.endswith("a.md: is a directory")
+
+
+def test_symlink_loop_in_folders(cli, tmp_path):
+    (tmp_path / "site" / "blog").mkdir(parents=True)
+    (tmp_path / "site" / "blog" / "post.md").write_text("Studies show it works.\n")
+    (tmp_path / "site" / "blog" / "loop").symlink_to(tmp_path / "site", target_is_directory=True)
+    r = cli("site", "--format", "json")
+    paths = [d["path"] for d in json.loads(r.stdout)["documents"]]
+    assert paths == ["site/blog/post.md"]
+
+
+def test_catastrophic_regex_in_a_rule_is_rejected(cli, tmp_path):
+    (tmp_path / "slow.yml").write_text(
+        "rules:\n  - {id: slow-regex, category: c, severity: info, action: edit, message: m,"
+        " rationale: r, suggestion: s, regex: ['(a+)+$'], examples: {flag: [a], pass: [b]}}\n"
+    )
+    (tmp_path / "a.md").write_text("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\n")
+    r = cli("a.md", "--rules", "slow.yml")
+    assert r.returncode == 2
+    assert "slow.yml: rule slow-regex: regex '(a+)+$' nests quantifiers" in r.stderr
+
+
+def test_malformed_yaml_reports_the_line(cli, tmp_path):
+    (tmp_path / "bad.yml").write_text("rules:\n  - id: x\n    message: [unclosed\n")
+    (tmp_path / "a.md").write_text("Hi.\n")
+    r = cli("a.md", "--rules", "bad.yml")
+    assert r.returncode == 2 and "bad.yml:" in r.stderr and "invalid YAML" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_malformed_toml_reports_the_line(cli, tmp_path):
+    (tmp_path / ".claims-audit.toml").write_text('fail-on = "warning"\ndisable = [\n')
+    (tmp_path / "a.md").write_text("Hi.\n")
+    r = cli("a.md")
+    assert r.returncode == 2 and "invalid TOML" in r.stderr and "line 3" in r.stderr
+
+
+def test_interrupted_run_leaves_earlier_report_intact(tmp_path):
+    """SIGTERM mid-run: exit non-zero with a message, and the previous report is untouched."""
+    content = tmp_path / "content"
+    content.mkdir()
+    article = (ROOT / "examples" / "iv-drip-landing.md").read_text() * 30
+    for i in range(200):  # about 1.4 million words: far longer than the 2.5 s we wait
+        (content / f"p{i:03d}.md").write_text(article)
+    report = tmp_path / "audit.json"
+    report.write_text('{"previous": true}\n')
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "run_audit.py"),
+            str(content),
+            "--jobs",
+            "1",
+            "--format",
+            "json",
+            "-o",
+            str(report),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    time.sleep(2.5)  # past start-up, inside the audit
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert "terminated" in err or "interrupted" in err
+    assert "Traceback" not in err
+    assert report.read_text() == '{"previous": true}\n'
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".audit.json.")]
+
+
+def test_never_writes_outside_the_chosen_outputs(cli, tmp_path):
+    (tmp_path / "a.md").write_text("Studies show it works.\n")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    cli("a.md", "--format", "json,sarif", "--out-dir", "out")
+    after = sorted(p.name for p in tmp_path.iterdir())
+    assert after == sorted([*before, "out"])
+    assert (tmp_path / "a.md").read_text() == "Studies show it works.\n"
+
+
+@pytest.mark.parametrize("payload", ["::error::pwned", "line\nbreak", "100%", "a,b:c"])
+def test_github_annotations_cannot_be_injected(cli, tmp_path, payload):
+    (tmp_path / "x.md").write_text(f"Studies show {payload} works.\n")
+    r = cli("x.md", "--format", "github")
+    for line in r.stdout.splitlines():
+        # the runner reads properties up to the first "::" after the command; the payload
+        # must not reach that part, and nothing may start a second command line
+        head, _, message = line[2:].partition("::")
+        assert payload not in head and "\n" not in message
