@@ -152,3 +152,49 @@ def test_github_annotations_cannot_be_injected(cli, tmp_path, payload):
         # must not reach that part, and nothing may start a second command line
         head, _, message = line[2:].partition("::")
         assert payload not in head and "\n" not in message
+
+
+UNTRUSTED = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(2)">',
+    '<a href="javascript:alert(3)">x</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCg0KTwvc2NyaXB0Pg==">y</a>',
+    '<svg onload="alert(5)"><circle r="1"/></svg>',
+    '<div style="width: expression(alert(6))">z</div>',
+    "<style>body{background:url(javascript:alert(7))}</style>",
+    "{{ 7*7 }} {% raw %} ${7*7} <%= 7*7 %>",
+    '"><iframe src="https://evil.example/"></iframe>',
+]
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown"])
+def test_untrusted_content_stays_data_in_the_html_report(cli, tmp_path, fmt):
+    from html.parser import HTMLParser
+
+    body = " ".join(f"Studies show {p} cures 90% of colds." for p in UNTRUSTED)
+    name = "page.html" if fmt == "html" else "page.md"
+    (tmp_path / name).write_text(f"<p>{body}</p>\n" if fmt == "html" else body + "\n")
+    r = cli(name, "--format", "html", "-o", "report.html")
+    assert r.returncode == 1, r.stderr
+    report = (tmp_path / "report.html").read_text(encoding="utf-8")
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.bad: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("iframe", "img", "object", "embed", "circle"):
+                self.bad.append(tag)
+            for key, value in attrs:
+                v = (value or "").replace(" ", "").lower()
+                if key.startswith("on") or "expression(" in v:
+                    self.bad.append(f"{tag}[{key}]")
+                if key in ("href", "src", "action") and v.startswith(("javascript:", "data:")):
+                    self.bad.append(f"{tag}[{key}={v[:20]}]")
+
+    parser = Tags()
+    parser.feed(report)
+    assert parser.bad == []
+    assert "49" not in report.split("{{ 7*7 }}")[0][-5:]  # no template evaluation
+    assert "{{ 7*7 }}" in report.replace("&#123;", "{").replace("&#125;", "}")
