@@ -2,32 +2,41 @@
 
 Running a spaCy Matcher costs a Python predicate call per token for every word set that did not
 get a lexeme flag (there are 45 flag bits and several hundred word sets), so the cheapest match
-is the one never attempted. A token pattern can only match where every one of its required word
-specs ({LOWER: "to"}, {LOWER: {IN: [...]}}, not optional) finds a word, so a sentence is a
-candidate for a rule only when, for at least one of the rule's patterns, it holds a word from
-each of that pattern's required sets. This is a necessary condition, so gating on it never loses
-a match inside a sentence; it only skips sentences where the Matcher would find nothing.
+is the one never attempted. A token pattern can only match where each of its required token
+specs (not optional) finds a token, so a sentence is a candidate for a rule only when, for at
+least one of the rule's patterns, it holds a token of each required class: a word of a word set
+({LOWER: "to"}, {LOWER: {IN: [...]}}), a token matching a REGEX, a LIKE_NUM token. This is a
+necessary condition, so gating on it never loses a match inside a sentence; it only skips
+sentences where the Matcher would find nothing.
 
-The test is vectorised: each vocabulary word gets a bitmask of the required sets it belongs to,
-the masks of a sentence's words are OR-ed together (`np.bitwise_or.reduceat`), and a pattern
-holds where the sentence mask covers the pattern's mask.
+The test is vectorised: each token gets a bitmask of the classes it belongs to (words through a
+sorted hash table, regexes once per distinct token text, cached), the masks of a sentence's
+tokens are OR-ed together (`np.bitwise_or.reduceat`), and a pattern holds where the sentence
+mask covers the pattern's mask.
 """
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 _WORD_ATTRS = ("LOWER", "ORTH", "TEXT")
+_REGEX_ATTRS = {"TEXT": "text", "ORTH": "text", "LOWER": "lower"}
+
+# A class a token can belong to: ("words", frozenset of lower-cased words),
+# ("regex", "text" | "lower", pattern) or ("like_num",).
+TokenClass = tuple
 
 
-def required_sets(pattern: list[dict]) -> list[frozenset[str]] | None:
-    """The lower-cased word sets a match of `pattern` must each contain a word of.
+def required_classes(pattern: list[dict]) -> list[TokenClass] | None:
+    """The token classes a match of `pattern` must each contain a token of.
 
-    ORTH and TEXT constraints are lower-cased, which only widens them (a necessary condition
-    stays necessary). None when the pattern has no required word spec at all: it may match
+    ORTH and TEXT word constraints are lower-cased, which only widens them (a necessary
+    condition stays necessary). None when no spec gives a class: the pattern may match
     anywhere.
     """
-    out: list[frozenset[str]] = []
+    out: list[TokenClass] = []
     for spec in pattern:
         op = str(spec.get("OP", ""))
         if op in ("?", "*", "!") or op.startswith(("{0", "{,")):
@@ -35,10 +44,21 @@ def required_sets(pattern: list[dict]) -> list[frozenset[str]] | None:
         for attr in _WORD_ATTRS:
             value = spec.get(attr)
             if isinstance(value, str):
-                out.append(frozenset([value.lower()]))
+                out.append(("words", frozenset([value.lower()])))
             elif isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
-                out.append(frozenset(str(w).lower() for w in value["IN"]))
+                out.append(("words", frozenset(str(w).lower() for w in value["IN"])))
+            elif isinstance(value, dict) and set(value) == {"REGEX"}:
+                out.append(("regex", _REGEX_ATTRS[attr], str(value["REGEX"])))
+        if spec.get("LIKE_NUM") is True:
+            out.append(("like_num",))
     return out or None
+
+
+def required_sets(pattern: list[dict]) -> list[frozenset[str]] | None:
+    """The word sets among the required classes (kept for readability in tests)."""
+    classes = required_classes(pattern) or []
+    sets = [c[1] for c in classes if c[0] == "words"]
+    return sets or None
 
 
 class SentenceGate:
@@ -46,35 +66,49 @@ class SentenceGate:
 
     def __init__(self, strings, rules: list[tuple[str, list[list[dict]]]]) -> None:
         """`rules` is (key, patterns) in matcher order; `strings` is the vocab's StringStore."""
-        set_index: dict[frozenset[str], int] = {}
-        pattern_sets: list[list[int]] = []
+        self.strings = strings
+        index: dict[TokenClass, int] = {}
+        pattern_classes: list[list[int]] = []
         pattern_rule: list[int] = []
-        self.ungated: set[int] = set()  # rules with a pattern that has no required word
+        self.ungated: set[int] = set()  # rules with a pattern that has no required class
         for ri, (_, patterns) in enumerate(rules):
             for pattern in patterns:
-                sets = required_sets(pattern)
-                if sets is None:
+                classes = required_classes(pattern)
+                if classes is None:
                     self.ungated.add(ri)
                     continue
-                pattern_sets.append([set_index.setdefault(s, len(set_index)) for s in sets])
+                pattern_classes.append([index.setdefault(c, len(index)) for c in classes])
                 pattern_rule.append(ri)
         self.n_rules = len(rules)
-        n_words = max(1, (len(set_index) + 63) // 64)  # uint64 words per mask
+        self.n_words = n_words = max(1, (len(index) + 63) // 64)  # uint64 words per mask
+
+        def bit(ci: int) -> np.ndarray:
+            mask = np.zeros(n_words, dtype=np.uint64)
+            mask[ci // 64] = np.uint64(1) << np.uint64(ci % 64)
+            return mask
+
         words: dict[int, np.ndarray] = {}
-        for s, si in set_index.items():
-            for w in s:
-                h = strings.add(w)
-                mask = words.setdefault(h, np.zeros(n_words, dtype=np.uint64))
-                mask[si // 64] |= np.uint64(1) << np.uint64(si % 64)
+        self.like_num = np.zeros(n_words, dtype=np.uint64)
+        self.regexes: list[tuple[str, re.Pattern, np.ndarray]] = []
+        for c, ci in index.items():
+            if c[0] == "words":
+                for w in c[1]:
+                    h = strings.add(w)
+                    words[h] = words.get(h, np.zeros(n_words, dtype=np.uint64)) | bit(ci)
+            elif c[0] == "like_num":
+                self.like_num |= bit(ci)
+            else:
+                self.regexes.append((c[1], re.compile(c[2]), bit(ci)))
+        self._regex_cache: dict[int, np.ndarray | None] = {}
         hashes = sorted(words)
         self.hashes = np.array(hashes, dtype=np.uint64)
         self.word_masks = (
             np.stack([words[h] for h in hashes]) if hashes else np.zeros((0, n_words), np.uint64)
         )
-        self.pattern_masks = np.zeros((len(pattern_sets), n_words), dtype=np.uint64)
-        for pi, sets in enumerate(pattern_sets):
-            for si in sets:
-                self.pattern_masks[pi, si // 64] |= np.uint64(1) << np.uint64(si % 64)
+        self.pattern_masks = np.zeros((len(pattern_classes), n_words), dtype=np.uint64)
+        for pi, classes in enumerate(pattern_classes):
+            for ci in classes:
+                self.pattern_masks[pi] |= bit(ci)
         order = np.argsort(np.array(pattern_rule, dtype=np.int64), kind="stable")
         self.pattern_masks = self.pattern_masks[order]
         rules_sorted = np.array(pattern_rule, dtype=np.int64)[order]
@@ -86,26 +120,49 @@ class SentenceGate:
             )
             for ri in range(self.n_rules)
         ]
-        self.n_words = n_words
 
-    def sentence_masks(self, lower: np.ndarray, sent_of_token: np.ndarray) -> np.ndarray:
-        """(sentences, mask words): which required sets each sentence holds a word of.
+    def sentence_masks(
+        self, lower: np.ndarray, orth: np.ndarray, like_num: np.ndarray, starts: np.ndarray
+    ) -> np.ndarray:
+        """(sentences + 1, mask words): which required classes each sentence holds a token of.
 
-        `lower` holds the tokens' LOWER hashes (uint64); `sent_of_token` the sentence index of
-        each token (non-decreasing). One extra all-zero row at the end simplifies run masks.
+        Arrays are per token: LOWER and ORTH hashes (uint64), LIKE_NUM (0/1); `starts` holds
+        the sentence start tokens (increasing, starting at 0). The extra all-zero last row
+        simplifies run masks.
         """
-        n_sents = int(sent_of_token[-1]) + 1 if len(sent_of_token) else 0
-        dense = np.zeros((n_sents + 1, self.n_words), dtype=np.uint64)
-        if not len(self.hashes) or not len(lower):
-            return dense
-        pos = np.searchsorted(self.hashes, lower)
-        pos[pos >= len(self.hashes)] = 0
-        known = np.flatnonzero(self.hashes[pos] == lower)
-        if len(known):
-            sents = sent_of_token[known]
-            first = np.flatnonzero(np.r_[True, sents[1:] != sents[:-1]])
-            dense[sents[first]] = np.bitwise_or.reduceat(self.word_masks[pos[known]], first, axis=0)
+        tokens = np.zeros((len(lower), self.n_words), dtype=np.uint64)
+        if len(self.hashes) and len(lower):
+            pos = np.searchsorted(self.hashes, lower)
+            pos[pos >= len(self.hashes)] = 0
+            known = np.flatnonzero(self.hashes[pos] == lower)
+            tokens[known] = self.word_masks[pos[known]]
+        if self.like_num.any():
+            tokens[like_num.astype(bool)] |= self.like_num
+        if self.regexes and len(orth):
+            unique, inverse = np.unique(orth, return_inverse=True)
+            masks = [self._regex_mask(h) for h in unique.tolist()]
+            hit = [i for i, m in enumerate(masks) if m is not None]
+            if hit:
+                per_unique = np.zeros((len(unique), self.n_words), dtype=np.uint64)
+                per_unique[hit] = np.stack([masks[i] for i in hit])
+                tokens |= per_unique[inverse.ravel()]
+        dense = np.zeros((len(starts) + 1, self.n_words), dtype=np.uint64)
+        if len(lower):
+            dense[:-1] = np.bitwise_or.reduceat(tokens, starts, axis=0)
         return dense
+
+    def _regex_mask(self, orth: int) -> np.ndarray | None:
+        """The regex classes a token text belongs to, cached per text (None: none)."""
+        mask = self._regex_cache.get(orth, False)
+        if mask is False:
+            text = self.strings[orth]
+            mask = np.zeros(self.n_words, dtype=np.uint64)
+            for kind, rx, b in self.regexes:
+                if rx.search(text.lower() if kind == "lower" else text):
+                    mask |= b
+            mask = mask if mask.any() else None
+            self._regex_cache[orth] = mask
+        return mask
 
     def candidates(self, dense: np.ndarray) -> list[np.ndarray]:
         """For each rule, the sorted ids of the sentences it may match in."""

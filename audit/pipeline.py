@@ -236,20 +236,20 @@ class ClaimMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         import numpy as np
-        from spacy.attrs import LOWER, SENT_START
+        from spacy.attrs import LIKE_NUM, LOWER, ORTH, SENT_START
 
         strings = doc.vocab.strings
         matches: list[tuple[str, int, int]] = []
         if len(doc):
-            arr = doc.to_array([LOWER, SENT_START])
+            arr = doc.to_array([LOWER, SENT_START, ORTH, LIKE_NUM])
             lower = arr[:, 0].astype(np.uint64)
             starts = np.flatnonzero(arr[:, 1].astype(np.int64) == 1)
             if not len(starts) or starts[0] != 0:
                 starts = np.concatenate(([0], starts))
             bounds = np.append(starts, len(doc))
-            sent_of_token = np.repeat(np.arange(len(starts)), np.diff(bounds))
-            dense = self.gate.sentence_masks(lower, sent_of_token)
-            dense_except = self.exception_gate.sentence_masks(lower, sent_of_token)
+            orth, like_num = arr[:, 2].astype(np.uint64), arr[:, 3]
+            dense = self.gate.sentence_masks(lower, orth, like_num, starts)
+            dense_except = self.exception_gate.sentence_masks(lower, orth, like_num, starts)
             for ri, (rm, sentence_ids) in enumerate(
                 zip(self.rules, self.gate.candidates(dense), strict=True)
             ):
