@@ -164,13 +164,15 @@ class SentenceGate:
             self._regex_cache[orth] = mask
         return mask
 
-    def candidates(self, dense: np.ndarray) -> list[np.ndarray]:
-        """For each rule, the sorted ids of the sentences it may match in."""
+    def candidates(self, dense: np.ndarray, n_rules: int | None = None) -> list[np.ndarray]:
+        """For each of the first `n_rules` rules (default all), the sentences it may match in."""
+        n_rules = self.n_rules if n_rules is None else n_rules
         n_sents = len(dense) - 1
         rows = np.flatnonzero(dense[:-1].any(axis=1))
-        covered = self._covered(dense[rows])
+        end = self.groups[n_rules - 1].stop if n_rules else 0
+        covered = self._covered(dense[rows], slice(0, end))
         out = []
-        for ri in range(self.n_rules):
+        for ri in range(n_rules):
             if ri in self.ungated:
                 out.append(np.arange(n_sents))
             else:
@@ -187,9 +189,9 @@ class SentenceGate:
             return [True] * len(runs)
         edges = np.array([i for run in runs for i in run], dtype=np.int64)
         masks = np.bitwise_or.reduceat(dense, edges, axis=0)[::2]
-        return self._covered(masks)[:, self.groups[ri]].any(axis=1).tolist()
+        return self._covered(masks, self.groups[ri]).any(axis=1).tolist()
 
-    def _covered(self, masks: np.ndarray) -> np.ndarray:
-        """(rows, patterns): the row holds a word of every required set of the pattern."""
-        pm = self.pattern_masks
+    def _covered(self, masks: np.ndarray, patterns: slice) -> np.ndarray:
+        """(rows, patterns): the row holds a token of every required class of the pattern."""
+        pm = self.pattern_masks[patterns]
         return ((masks[:, None, :] & pm[None, :, :]) == pm[None, :, :]).all(axis=2)

@@ -211,13 +211,12 @@ class ClaimMatcher:
                     )
                 )
         by_id = {r.id: r for r in rules}
+        # One gate for rules and their exceptions: the exception patterns of rule i are gate
+        # rule len(self.rules) + i, so a Doc's token classes are computed once for both.
         self.gate = SentenceGate(
             nlp.vocab.strings,
-            [(rm.key, [list(p) for p in by_id[rm.key].patterns]) for rm in self.rules],
-        )
-        self.exception_gate = SentenceGate(
-            nlp.vocab.strings,
-            [(rm.key, [list(p) for p in by_id[rm.key].exception_patterns]) for rm in self.rules],
+            [(rm.key, [list(p) for p in by_id[rm.key].patterns]) for rm in self.rules]
+            + [(rm.key, [list(p) for p in by_id[rm.key].exception_patterns]) for rm in self.rules],
         )
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.phrase_exceptions: dict[str, _RuleMatcher] = {}
@@ -249,9 +248,9 @@ class ClaimMatcher:
             bounds = np.append(starts, len(doc))
             orth, like_num = arr[:, 2].astype(np.uint64), arr[:, 3]
             dense = self.gate.sentence_masks(lower, orth, like_num, starts)
-            dense_except = self.exception_gate.sentence_masks(lower, orth, like_num, starts)
+            n = len(self.rules)
             for ri, (rm, sentence_ids) in enumerate(
-                zip(self.rules, self.gate.candidates(dense), strict=True)
+                zip(self.rules, self.gate.candidates(dense, n), strict=True)
             ):
                 if not len(sentence_ids):
                     continue
@@ -264,7 +263,7 @@ class ClaimMatcher:
                 if rm.exceptions is not None:
                     sents = np.unique(np.searchsorted(starts, [ms for ms, _ in found], "right") - 1)
                     runs = _runs(sents)
-                    allowed = self.exception_gate.runs_allowed(ri, dense_except, runs)
+                    allowed = self.gate.runs_allowed(n + ri, dense, runs)
                     for (first, end), ok in zip(runs, allowed, strict=True):
                         if not ok:
                             continue
