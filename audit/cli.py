@@ -313,6 +313,12 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
     if args.engine == "dask":
         from audit.dask_engine import run_dask
 
+        if baseline_mode or fetcher is not None or any(i.fs_path is None for i in inputs):
+            raise UsageError(
+                "--engine dask audits files and corpus exports; web pages, --check-links, "
+                "stdin and baselines run with the local engine"
+            )
+
         return run_dask(
             args, inputs, corpus_files, spec, full, policy, formats, fail_on, missing, rulebook
         )

@@ -80,3 +80,10 @@ def test_dask_needs_an_out_dir(cli, corpus):
     assert result.stderr == (
         "claims-audit: --engine dask writes findings partitions: give --out-dir DIR\n"
     )
+
+
+def test_dask_refuses_what_only_the_local_engine_does(cli, tmp_path):
+    result = cli("-", "--engine", "dask", "--out-dir", str(tmp_path), stdin="Studies show.")
+    assert result.returncode == 2
+    assert result.stderr.startswith("claims-audit: --engine dask audits files and corpus exports")
+    assert len(result.stderr.splitlines()) == 1
