@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.gating import required_sets
+from audit.gating import required_classes, required_sets
 from audit.readers import FORMAT_BY_SUFFIX, parse
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -31,6 +31,16 @@ def test_required_sets_skip_optional_specs():
     ]
     assert required_sets(pattern) == [frozenset({"is", "are"}), frozenset({"effective"})]
     assert required_sets([{"IS_ALPHA": True}]) is None
+
+
+def test_required_classes_include_numbers_and_regexes():
+    pattern = [
+        {"LIKE_NUM": True},
+        {"TEXT": {"REGEX": "^\\d+x$"}, "OP": "?"},
+        {"LOWER": {"REGEX": "fold$"}},
+        {"LOWER": {"NOT_IN": ["a"]}},
+    ]
+    assert required_classes(pattern) == [("like_num",), ("regex", "lower", "fold$")]
 
 
 @pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.name)
