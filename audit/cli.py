@@ -99,6 +99,13 @@ def audit_parser() -> argparse.ArgumentParser:
     web.add_argument(
         "--max-bytes", type=int, default=5_000_000, metavar="N", help="cap on a fetched body"
     )
+    p.add_argument(
+        "--max-file-size",
+        type=int,
+        default=20_000_000,
+        metavar="BYTES",
+        help="refuse files larger than this (default 20 MB)",
+    )
     web.add_argument(
         "--allow-private",
         action="store_true",
@@ -278,6 +285,9 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
     corpus_files, spec = _corpus_args(args)
     paths = [p for p in args.paths if p not in corpus_files]
     default_paths = [] if url_args or corpus_files else ["."]
+    import audit.inputs
+
+    audit.inputs.MAX_FILE_BYTES = args.max_file_size  # read by every reader, workers included
     inputs, missing = discover([*(paths or default_paths), *url_args], args.input_format)
     inputs = [
         i
@@ -552,6 +562,12 @@ def _targets(formats: list[str], args) -> dict[str, Path | None]:
     return {formats[0]: Path(args.output) if args.output else None}
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _write_atomic(path: Path, text: str) -> None:
     """Write to a temporary file beside the target and rename, so a report is never half-written."""
     import tempfile
@@ -561,6 +577,7 @@ def _write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -198,3 +198,19 @@ def test_untrusted_content_stays_data_in_the_html_report(cli, tmp_path, fmt):
     assert parser.bad == []
     assert "49" not in report.split("{{ 7*7 }}")[0][-5:]  # no template evaluation
     assert "{{ 7*7 }}" in report.replace("&#123;", "{").replace("&#125;", "}")
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "sarif"])
+def test_reports_get_ordinary_permissions(cli, tmp_path, fmt):
+    (tmp_path / "a.md").write_text("Studies show it works.\n")
+    cli("a.md", "--format", fmt, "-o", "out.report")
+    mode = (tmp_path / "out.report").stat().st_mode & 0o777
+    mask = os.umask(0)
+    os.umask(mask)
+    assert mode == 0o666 & ~mask
+
+
+def test_max_file_size_option(cli, tmp_path):
+    (tmp_path / "a.md").write_text("Studies show it works. " * 100)
+    r = cli("a.md", "--max-file-size", "1000")
+    assert r.returncode == 2 and "over the" in r.stderr and "--max-file-size" in r.stderr

@@ -112,6 +112,9 @@ class _Output:
             self.fh.flush()
             return
         self.fh.close()
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(self.tmp, 0o666 & ~mask)  # mkstemp makes 0600; a report is an ordinary file
         os.replace(self.tmp, self.target)
         self.tmp = None
 
