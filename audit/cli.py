@@ -336,11 +336,17 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
     from audit.writers import Report, needs_source, render
 
     all_inputs = _chain_inputs(inputs, corpus_files, spec)
-    stream = _results(args, inputs, all_inputs, nlp, full, needs_source(formats), fetcher)
     streaming = not baseline_mode and not args.check_links and all(f in STREAMING for f in formats)
+    prepare = None
+    if streaming:
+        from audit.writers.streaming import Prepare
+
+        prepare = Prepare(policy, tuple(formats))
+    keep_source = needs_source(formats)
+    stream = _results(args, inputs, all_inputs, nlp, full, keep_source, fetcher, prepare)
     total = None if corpus_files else len(inputs)
     if streaming:
-        return _audit_streaming(args, stream, policy, targets, fail_on, missing, total)
+        return _audit_streaming(args, stream, prepare, targets, fail_on, missing, total)
     with _progress(total, args.quiet) as tick:
         results = []
         for result in stream:
@@ -428,7 +434,7 @@ def _chain_inputs(inputs, corpus_files, spec):
             yield from iter_rows(path, spec)
 
 
-def _results(args, files, inputs, nlp, rulebook, keep_source, fetcher):
+def _results(args, files, inputs, nlp, rulebook, keep_source, fetcher, prepare=None):
     """Results in input order, from this process or from worker processes (--jobs).
 
     Web pages, link checks and standard input stay in this process, and so does a handful of
@@ -457,7 +463,7 @@ def _results(args, files, inputs, nlp, rulebook, keep_source, fetcher):
             extract_main=not args.no_extract,
             collect_citations=args.check_links,
         )
-    spec = WorkerSpec(rulebook, args.model, batch, keep_source)
+    spec = WorkerSpec(rulebook, args.model, batch, keep_source, prepare)
     return audit_parallel(inputs, spec, jobs, nlp=nlp)
 
 
@@ -468,9 +474,12 @@ def _report_problems(r) -> None:
         print(f"{PROG}: {r.error}", file=sys.stderr)
 
 
-def _audit_streaming(args, stream, policy, targets, fail_on, missing, total) -> int:
-    """JSON / JSON Lines: each result is finished, written and dropped as it arrives."""
-    from audit.postprocess import finish
+def _audit_streaming(args, stream, prepare, targets, fail_on, missing, total) -> int:
+    """JSON / JSON Lines: each result is finished, written and dropped as it arrives.
+
+    `prepare` (policy, then rendering) has already run in a worker with --jobs; here it only
+    runs for results audited in this process.
+    """
     from audit.writers import streaming
 
     sinks = [getattr(streaming, STREAMING[fmt])(target, fail_on) for fmt, target in targets.items()]
@@ -480,7 +489,7 @@ def _audit_streaming(args, stream, policy, targets, fail_on, missing, total) -> 
             for result in stream:
                 if tick:
                     tick(result)
-                finish([result], policy)
+                prepare(result)
                 _report_problems(result)
                 had_error = had_error or bool(result.error)
                 for sink in sinks:

@@ -38,6 +38,8 @@ class DocumentResult:
     suppressed: list[Finding] = field(default_factory=list)
     directives: list = field(default_factory=list)  # inline suppression comments
     citations: list = field(default_factory=list)  # CitedLink, with --check-links
+    prepared: bool = False  # project policy already applied (in a worker, for streaming)
+    rendered: dict = field(default_factory=dict)  # format -> findings pre-rendered as text
 
     def to_dict(self) -> dict:
         return {

@@ -44,6 +44,7 @@ class WorkerSpec:
     model: str | None = None
     batch_size: int = 16
     keep_source: bool = False
+    prepare: Any = None  # called on each result in the worker (e.g. writers.streaming.Prepare)
 
 
 _WORKER: tuple[Any, Any, WorkerSpec] | None = None  # (nlp, rulebook, spec) in this process
@@ -69,9 +70,13 @@ def _init_worker(spec: WorkerSpec) -> None:
 def _audit_chunk(chunk: list) -> list[DocumentResult]:
     assert _WORKER is not None, "worker not initialised"
     nlp, rulebook, spec = _WORKER
-    return list(
+    results = list(
         iter_audit(chunk, nlp, rulebook, batch_size=spec.batch_size, keep_source=spec.keep_source)
     )
+    if spec.prepare is not None:
+        for r in results:
+            spec.prepare(r)
+    return results
 
 
 def chunks(inputs: Iterable, docs: int = CHUNK_DOCS, chars: int = CHUNK_CHARS) -> Iterator[list]:

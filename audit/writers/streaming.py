@@ -21,8 +21,9 @@ import shutil
 import sys
 import tempfile
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from audit import __version__
 from audit.engine import DocumentResult
@@ -38,6 +39,30 @@ def finding_dict(f: Finding) -> dict:
 
 
 _FIELDS = [f.name for f in dataclasses.fields(Finding)]
+
+
+@dataclass(frozen=True)
+class Prepare:
+    """Per-result work for streamed output, done where the result is produced.
+
+    With --jobs it runs in the worker processes: project policy (postprocess.finish), then
+    each streamed format's text for the findings, so the parent only adds up and writes.
+    """
+
+    policy: Any  # audit.postprocess.Policy
+    formats: tuple[str, ...]
+
+    def __call__(self, r: DocumentResult) -> None:
+        if r.prepared:
+            return
+        from audit.postprocess import finish
+
+        finish([r], self.policy)
+        r.prepared = True
+        if "json" in self.formats:
+            r.rendered["json"] = [_render_item(finding_dict(f)) for f in r.findings]
+        if "jsonl" in self.formats:
+            r.rendered["jsonl"] = [json_line(f) for f in r.findings]
 
 
 class Totals:
@@ -145,8 +170,8 @@ class JSONStream:
         self.n_documents = _item(self.documents, self.n_documents, r.to_dict())
         for f in r.suppressed:
             self.n_suppressed = _item(self.suppressed, self.n_suppressed, finding_dict(f))
-        for f in r.findings:
-            text = _render_item(finding_dict(f))
+        texts = r.rendered.get("json") or [_render_item(finding_dict(f)) for f in r.findings]
+        for f, text in zip(r.findings, texts, strict=True):
             self.buffer.append((sort_key(f), self.seq, text))
             self.seq += 1
             self.buffered += len(text)
@@ -216,8 +241,7 @@ class JSONLinesStream:
 
     def add(self, r: DocumentResult) -> None:
         self.totals.add(r)
-        for f in r.findings:
-            self.out.fh.write(json_line(f))
+        self.out.fh.writelines(r.rendered.get("jsonl") or [json_line(f) for f in r.findings])
 
     def close(self) -> None:
         self.out.commit()
