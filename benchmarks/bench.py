@@ -2,18 +2,22 @@
 """Throughput and start-up figures, printed (never asserted in tests).
 
 Builds a synthetic corpus of about --words words from the project's own examples and dev-corpus
-articles, audits it end to end through the CLI code path (read files -> JSON written), and prints
-words/s, documents/s and peak memory next to the physical floor: spaCy's tokenizer alone over the
-same text. It also times a cold start on one small file and `--help`.
+articles, audits it end to end through the CLI (read files -> JSON written), once per --jobs
+value, and prints words/s, documents/s and peak memory (the main process and the largest worker)
+next to the physical floor: spaCy's tokenizer alone over the same text. It also times a cold
+start on one small file and `--help`.
 
-    python benchmarks/bench.py --words 500000
+--large-mb N writes an N-megabyte JSON Lines export of the same articles and audits it with
+--text-column (streamed JSON Lines out), to show that peak memory does not grow with input size.
+
+    python benchmarks/bench.py --words 500000 --jobs 1,2
+    python benchmarks/bench.py --words 0 --large-mb 1000 --jobs 2
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
 import subprocess
 import sys
@@ -57,77 +61,179 @@ def time_cmd(args: list[str], repeat: int = 3) -> float:
     return best
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--words", type=int, default=300_000)
-    args = ap.parse_args()
+# Runs the CLI in a fresh process and reports its own peak RSS and its largest worker's.
+_PROBE = """
+import json, resource, sys
+from audit.cli import main
+code = main(sys.argv[2:])
+own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+with open(sys.argv[1], "w") as fh:
+    json.dump({"code": code, "own_mb": own, "worker_mb": workers}, fh)
+"""
 
-    from audit.cli import main as cli_main
+
+def audit_cli(args: list[str], stdout=subprocess.DEVNULL) -> tuple[float, dict]:
+    """Wall time and memory figures of one CLI run in a fresh interpreter."""
+    with tempfile.NamedTemporaryFile("r", suffix=".json") as probe:
+        t = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-c", _PROBE, probe.name, *args],
+            cwd=ROOT,
+            stdout=stdout,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+        elapsed = time.perf_counter() - t
+        return elapsed, json.load(probe)
+
+
+def report_digest(path: Path) -> tuple[str, int]:
+    """SHA-256 of a JSON report and its summary's finding count, reading it line by line."""
+    import hashlib
+    import re
+
+    digest = hashlib.sha256()
+    findings = 0
+    with path.open("rb") as fh:
+        for line in fh:
+            digest.update(line)
+            m = re.match(rb'^    "findings": (\d+),$', line)  # the summary's, not a document's
+            if m:
+                findings = int(m.group(1))
+    return digest.hexdigest(), findings
+
+
+def bench_corpus(words_target: int, jobs_list: list[int], tmp: Path, repeat: int = 1) -> None:
     from audit.pipeline import build_pipeline
     from audit.readers import parse
     from audit.rulebook import load_rulebook
 
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    words, docs = build_corpus(words_target, corpus)
+    print(f"corpus: {docs} documents, {words:,} words (whitespace-separated)")
+
+    first = None
+    best_single = None
+    for jobs in jobs_list:
+        out = tmp / f"out-{jobs}.json"
+        args = [str(corpus), "--format", "json", "-o", str(out), "--jobs", str(jobs)]
+        elapsed, mem = min((audit_cli(args) for _ in range(repeat)), key=lambda r: r[0])
+        # Compared by hash and counted by a line scan: loading the report here would grow this
+        # process, and the next CLI run would inherit its peak RSS through fork.
+        digest, findings = report_digest(out)
+        same = ""
+        if first is None:
+            first = digest
+        else:
+            same = (
+                ", findings identical to the first run" if digest == first else ", FINDINGS DIFFER"
+            )
+        if jobs == 1:
+            best_single = elapsed
+        speedup = f", {best_single / elapsed:.2f}x --jobs 1" if best_single and jobs != 1 else ""
+        print(
+            f"end to end, --jobs {jobs}: {elapsed:.2f} s, {words / elapsed:,.0f} words/s, "
+            f"{docs / elapsed:,.0f} documents/s, {findings:,} findings, "
+            f"exit {mem['code']}, peak RSS {mem['own_mb']:.0f} MB main"
+            + (f" / {mem['worker_mb']:.0f} MB largest worker" if jobs > 1 else "")
+            + speedup
+            + same
+        )
+
+    # Floor: the tokenizer alone over the same plain text the auditor feeds spaCy.
+    rulebook = load_rulebook()
+    nlp = build_pipeline(rulebook)
+    texts = [
+        parse(
+            p.name,
+            p.read_text(encoding="utf-8"),
+            "html" if p.suffix == ".html" else "markdown" if p.suffix == ".md" else "text",
+        ).text
+        for p in sorted(corpus.iterdir())
+    ]
+    t = time.perf_counter()
+    for _ in nlp.tokenizer.pipe(texts, batch_size=64):
+        pass
+    floor = time.perf_counter() - t
+    line = f"tokenizer alone: {floor:.2f} s, {words / floor:,.0f} words/s"
+    if best_single:
+        line += f"; auditor (--jobs 1) reaches {floor / best_single:.0%} of the floor"
+    print(line)
+    t = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=64):
+        pass
+    pipe = time.perf_counter() - t
+    print(f"spaCy pipeline (tokenizer + sentences + matcher): {words / pipe:,.0f} words/s")
+
+    if shutil.which("proselint"):
+        t = time.perf_counter()
+        subprocess.run(
+            ["proselint", *map(str, sorted(corpus.iterdir())[:200])],
+            capture_output=True,
+            check=False,
+        )
+        print(f"proselint on the first 200 files: {time.perf_counter() - t:.2f} s")
+    else:
+        print("proselint: not installed, skipped")
+
+
+def bench_large(megabytes: float, jobs_list: list[int], tmp: Path) -> None:
+    """Audit an export of `megabytes` MB as a stream; print time and peak memory."""
+    texts = [
+        (p.suffix, p.read_bytes().decode("utf-8"))
+        for p in SOURCES
+        if p.suffix in (".md", ".html", ".txt")
+    ]
+    fmt = {".md": "markdown", ".html": "html", ".txt": "text"}
+    export = tmp / "export.jsonl"
+    size = words = rows = 0
+    with export.open("w", encoding="utf-8") as fh:
+        while size < megabytes * 1_000_000:
+            suffix, text = texts[rows % len(texts)]
+            line = json.dumps({"id": f"row{rows}", "body": text, "fmt": fmt[suffix]}) + "\n"
+            fh.write(line)
+            size += len(line.encode("utf-8"))
+            words += len(text.split())
+            rows += 1
+    print(f"export: {size / 1e6:,.0f} MB JSON Lines, {rows:,} rows, {words:,} words")
+    for jobs in jobs_list:
+        args = [str(export), "--text-column", "body", "--id-column", "id"]
+        args += ["--format-column", "fmt", "--format", "jsonl", "--jobs", str(jobs), "-q"]
+        elapsed, mem = audit_cli(args)
+        print(
+            f"export, --jobs {jobs}: {elapsed:,.0f} s, {words / elapsed:,.0f} words/s, "
+            f"peak RSS {mem['own_mb']:.0f} MB main"
+            + (f" / {mem['worker_mb']:.0f} MB largest worker" if jobs > 1 else "")
+            + f", exit {mem['code']}"
+        )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--words", type=int, default=300_000, help="0 skips the corpus benchmark")
+    ap.add_argument("--jobs", default="1", help="comma list of --jobs values (default 1)")
+    ap.add_argument("--large-mb", type=float, default=0, help="also audit an export this big")
+    ap.add_argument("--repeat", type=int, default=1, help="best of N runs per --jobs value")
+    args = ap.parse_args()
+    jobs_list = [int(j) for j in args.jobs.split(",") if j.strip()]
+
     tmp = Path(tempfile.mkdtemp(prefix="claims-bench-"))
     try:
-        corpus = tmp / "corpus"
-        corpus.mkdir()
-        words, docs = build_corpus(args.words, corpus)
-        print(f"corpus: {docs} documents, {words:,} words (whitespace-separated)")
-
-        t = time.perf_counter()
-        code = cli_main([str(corpus), "--format", "json", "-o", str(tmp / "out.json")])
-        elapsed = time.perf_counter() - t
-        report = json.loads((tmp / "out.json").read_text(encoding="utf-8"))
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(
-            f"end to end: {elapsed:.2f} s, {words / elapsed:,.0f} words/s, "
-            f"{docs / elapsed:,.0f} documents/s, {report['summary']['findings']:,} findings, "
-            f"exit {code}, peak RSS {peak_mb:.0f} MB"
-        )
-
-        # Floor: the tokenizer alone over the same plain text the auditor feeds spaCy.
-        rulebook = load_rulebook()
-        nlp = build_pipeline(rulebook)
-        texts = [
-            parse(
-                p.name,
-                p.read_text(encoding="utf-8"),
-                "html" if p.suffix == ".html" else "markdown" if p.suffix == ".md" else "text",
-            ).text
-            for p in sorted(corpus.iterdir())
-        ]
-        t = time.perf_counter()
-        for _ in nlp.tokenizer.pipe(texts, batch_size=64):
-            pass
-        floor = time.perf_counter() - t
-        print(
-            f"tokenizer alone: {floor:.2f} s, {words / floor:,.0f} words/s; "
-            f"auditor reaches {floor / elapsed:.0%} of the floor"
-        )
-        t = time.perf_counter()
-        for _ in nlp.pipe(texts, batch_size=64):
-            pass
-        pipe = time.perf_counter() - t
-        print(f"spaCy pipeline (tokenizer + sentences + matcher): {words / pipe:,.0f} words/s")
-
-        if shutil.which("proselint"):
-            t = time.perf_counter()
-            subprocess.run(
-                ["proselint", *map(str, sorted(corpus.iterdir())[:200])],
-                capture_output=True,
-                check=False,
-            )
-            print(f"proselint on the first 200 files: {time.perf_counter() - t:.2f} s")
-        else:
-            print("proselint: not installed, skipped")
+        if args.words:
+            bench_corpus(args.words, jobs_list, tmp, max(1, args.repeat))
+        if args.large_mb:
+            bench_large(args.large_mb, jobs_list, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    py = sys.executable
-    print(f"cold start, import spacy: {time_cmd([py, '-c', 'import spacy']):.2f} s")
-    print(f"cold start, --help: {time_cmd([py, 'run_audit.py', '--help']):.2f} s")
-    one = time_cmd([py, "run_audit.py", "examples/ketamine-austin.txt", "-q"])
-    print(f"cold start, one small file: {one:.2f} s")
+    if args.words:
+        py = sys.executable
+        print(f"cold start, import spacy: {time_cmd([py, '-c', 'import spacy']):.2f} s")
+        print(f"cold start, --help: {time_cmd([py, 'run_audit.py', '--help']):.2f} s")
+        one = time_cmd([py, "run_audit.py", "examples/ketamine-austin.txt", "-q"])
+        print(f"cold start, one small file: {one:.2f} s")
 
 
 if __name__ == "__main__":
