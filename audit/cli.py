@@ -463,7 +463,7 @@ def _results(args, files, inputs, nlp, rulebook, keep_source, fetcher, prepare=N
             extract_main=not args.no_extract,
             collect_citations=args.check_links,
         )
-    spec = WorkerSpec(rulebook, args.model, batch, keep_source, prepare)
+    spec = WorkerSpec(rulebook, args.model, batch, keep_source, prepare, args.max_file_size)
     return audit_parallel(inputs, spec, jobs, nlp=nlp)
 
 

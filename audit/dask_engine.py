@@ -41,6 +41,7 @@ class Job:
     out_dir: str
     fmt: str  # jsonl | parquet
     batch_size: int = 16
+    max_file_bytes: int | None = None  # --max-file-size (workers do not share our globals)
 
 
 def _pipeline(job: Job):
@@ -58,9 +59,12 @@ def audit_partition(job: Job, index: int, inputs) -> dict:
     `inputs` is a list of Inputs / RowInputs, or a (pandas frame, path, corpus spec, first row)
     tuple for a partition of an export.
     """
+    import audit.inputs
     from audit.engine import iter_audit
     from audit.postprocess import finish
 
+    if job.max_file_bytes is not None:
+        audit.inputs.MAX_FILE_BYTES = job.max_file_bytes
     if isinstance(inputs, tuple):
         from audit.corpus import rows_of
 
@@ -141,7 +145,17 @@ def run_dask(
             "--engine dask needs dask and distributed: pip install 'claims-audit[dask]'"
         ) from None
     key = hashlib.sha256(pickle.dumps((rulebook, args.model))).hexdigest()[:16]
-    job = Job(rulebook, policy, args.model, key, fail_on, str(args.out_dir), fmt, args.batch_size)
+    job = Job(
+        rulebook,
+        policy,
+        args.model,
+        key,
+        fail_on,
+        str(args.out_dir),
+        fmt,
+        args.batch_size,
+        getattr(args, "max_file_size", None),
+    )
 
     cluster = None
     try:

@@ -45,6 +45,7 @@ class WorkerSpec:
     batch_size: int = 16
     keep_source: bool = False
     prepare: Any = None  # called on each result in the worker (e.g. writers.streaming.Prepare)
+    max_file_bytes: int | None = None  # --max-file-size, for workers that do not fork
 
 
 _WORKER: tuple[Any, Any, WorkerSpec] | None = None  # (nlp, rulebook, spec) in this process
@@ -64,6 +65,10 @@ def _init_worker(spec: WorkerSpec) -> None:
         from audit.pipeline import build_pipeline
 
         nlp = build_pipeline(spec.rulebook, spec.model)
+    if spec.max_file_bytes is not None:
+        import audit.inputs
+
+        audit.inputs.MAX_FILE_BYTES = spec.max_file_bytes
     _WORKER = (nlp, spec.rulebook, spec)
 
 
