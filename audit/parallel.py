@@ -7,8 +7,9 @@ result. Chunks are submitted through a bounded window: a stream of inputs of any
 corpus export) never piles up in queues, and results are yielded in input order, so findings
 and their order are the same as with one process.
 
-A worker that dies (out of memory, a crash in native code) turns its documents into per-document
-errors; the run goes on with a fresh pool.
+A worker that dies (out of memory, a crash in native code) breaks the pool; the chunks in flight
+are sent again to a fresh pool, and the one that was waited on is re-run alone and then document
+by document, so only a document that really kills a worker is reported, as that document's error.
 """
 
 from __future__ import annotations
@@ -115,41 +116,80 @@ def audit_parallel(
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     _INHERITED = (nlp, spec) if nlp is not None else None
+    pool = _Pool(context, spec, jobs)
     pending: deque[tuple[list, Future]] = deque()
-    pool = _new_pool(context, spec, jobs)
     try:
         for chunk in chunks(inputs):
-            pending.append((chunk, pool.submit(_audit_chunk, chunk)))
+            pending.append((chunk, pool.submit(chunk)))
             if len(pending) >= jobs * WINDOW_PER_JOB:
-                results, pool = _collect(pending.popleft(), pool, context, spec, jobs)
-                yield from results
+                yield from _next(pending, pool)
         while pending:
-            results, pool = _collect(pending.popleft(), pool, context, spec, jobs)
-            yield from results
+            yield from _next(pending, pool)
     finally:
         for _, future in pending:
             future.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.close()
         _INHERITED = None
 
 
-def _new_pool(context, spec: WorkerSpec, jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(spec,)
-    )
+class _Pool:
+    """A ProcessPoolExecutor that can be replaced when a worker dies and breaks it."""
+
+    def __init__(self, context, spec: WorkerSpec, jobs: int) -> None:
+        self.context, self.spec, self.jobs = context, spec, jobs
+        self.executor = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.jobs,
+            mp_context=self.context,
+            initializer=_init_worker,
+            initargs=(self.spec,),
+        )
+
+    def submit(self, chunk: list) -> Future:
+        return self.executor.submit(_audit_chunk, chunk)
+
+    def restart(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = self._start()
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _collect(item: tuple[list, Future], pool, context, spec: WorkerSpec, jobs: int):
-    """The chunk's results; a dead worker turns its documents into errors and a new pool."""
-    chunk, future = item
+def _next(pending: deque, pool: _Pool) -> list[DocumentResult]:
+    """The oldest chunk's results.
+
+    When a worker dies, the pool breaks and every chunk in flight fails with it, whichever one
+    killed it. The oldest chunk is then run again alone, then document by document, so only the
+    document that kills a worker is reported as an error; the other chunks are sent again.
+    """
+    chunk, future = pending.popleft()
     try:
-        return future.result(), pool
+        return future.result()
     except BrokenProcessPool:
-        message = "a worker process died while auditing it (out of memory?)"
+        pool.restart()
+        results = _isolate(chunk, pool)
+        for i, (other, _) in enumerate(pending):
+            pending[i] = (other, pool.submit(other))
+        return results
     except Exception as exc:  # e.g. a result that cannot be pickled
-        message = f"could not be audited in a worker ({type(exc).__name__}: {exc})"
-    results = [DocumentResult(inp.path, error=f"{inp.path}: {message}") for inp in chunk]
-    if isinstance(pool, ProcessPoolExecutor) and getattr(pool, "_broken", False):
-        pool.shutdown(wait=False, cancel_futures=True)
-        pool = _new_pool(context, spec, jobs)
-    return results, pool
+        return _errors(chunk, f"could not be audited in a worker ({type(exc).__name__}: {exc})")
+
+
+def _isolate(chunk: list, pool: _Pool) -> list[DocumentResult]:
+    """Run a chunk alone; if it breaks the pool again, run its documents one at a time."""
+    try:
+        return pool.submit(chunk).result()
+    except BrokenProcessPool:
+        pool.restart()
+    except Exception as exc:
+        return _errors(chunk, f"could not be audited in a worker ({type(exc).__name__}: {exc})")
+    if len(chunk) > 1:
+        return [r for inp in chunk for r in _isolate([inp], pool)]
+    return _errors(chunk, "a worker process died while auditing it (out of memory?)")
+
+
+def _errors(chunk: list, message: str) -> list[DocumentResult]:
+    return [DocumentResult(inp.path, error=f"{inp.path}: {message}") for inp in chunk]

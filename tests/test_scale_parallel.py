@@ -76,3 +76,37 @@ def test_jobs_must_be_positive(cli, tmp_path):
     result = cli("--jobs", "0", str(tmp_path))
     assert result.returncode == 2
     assert result.stderr.strip() == "claims-audit: --jobs must be 1 or more"
+
+
+class _CrashOn:
+    """A worker-side step that kills its process on one document, like an out-of-memory kill."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, result) -> None:
+        import os
+
+        if result.path.endswith(self.name):
+            os._exit(1)
+
+
+def test_a_worker_that_dies_costs_only_its_document(tmp_path, nlp, rulebook):
+    from audit.engine import run
+    from audit.inputs import discover
+    from audit.parallel import WorkerSpec, audit_parallel
+
+    corpus = make_folder(tmp_path / "corpus")
+    poison = corpus / "part1" / "00-poison.md"
+    poison.write_text("Studies show it works.\n")
+    inputs, _ = discover([str(corpus)])
+    spec = WorkerSpec(rulebook, prepare=_CrashOn("00-poison.md"))
+    results = list(audit_parallel(inputs, spec, 2, nlp=nlp))
+    assert [r.path for r in results] == [i.path for i in inputs]
+    failed = [r for r in results if r.error]
+    assert [r.path for r in failed] == [poison.as_posix()]
+    assert "worker process died" in failed[0].error
+    expected = {r.path: r.findings for r in run(inputs, nlp, rulebook)}
+    for r in results:
+        if not r.error:
+            assert r.findings == expected[r.path]
