@@ -157,6 +157,7 @@ def run_dask(
         getattr(args, "max_file_size", None),
     )
 
+    _quiet_logs()
     cluster = None
     try:
         if args.scheduler:
@@ -180,8 +181,11 @@ def run_dask(
             n_workers = max(1, len(client.scheduler_info().get("workers", {})))
             shared = client.scatter(job, broadcast=True, hash=False)
             n_parts = args.partitions or 4 * n_workers
-            tasks = _tasks(shared, inputs, corpus_files, spec, n_parts)
-            parts = dask.compute(*tasks, scheduler=client) if tasks else ()
+            try:
+                tasks = _tasks(shared, inputs, corpus_files, spec, n_parts)
+                parts = dask.compute(*tasks, scheduler=client) if tasks else ()
+            except Exception as exc:  # raised on a worker: an export that breaks partway, ...
+                raise UsageError(f"--engine dask: a partition failed ({_one_line(exc)})") from None
     finally:
         if cluster is not None:
             cluster.close()
@@ -205,6 +209,19 @@ def run_dask(
     if missing or totals.errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if totals.failed else EXIT_CLEAN
+
+
+def _quiet_logs() -> None:
+    """Keep distributed's log lines (and the worker tracebacks they carry) off our stderr.
+
+    Errors reach the user once, as our one-line message. The environment variable reaches the
+    worker processes a LocalCluster starts; the logger setting covers this process.
+    """
+    import logging
+    import os
+
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "critical")
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
 
 
 def _partition_format(formats: list[str]) -> str:

@@ -87,3 +87,14 @@ def test_dask_refuses_what_only_the_local_engine_does(cli, tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("claims-audit: --engine dask audits files and corpus exports")
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_an_export_that_breaks_partway_is_one_line(cli, tmp_path, scheduler):
+    export = tmp_path / "broken.csv"
+    lines = ["url,body", *(f'u{i},"Studies show {i}% improved."' for i in range(50))]
+    export.write_text("\n".join(lines) + '\nu99,"never closed\n', encoding="utf-8")
+    args = ["--text-column", "body", "--engine", "dask", "--scheduler", scheduler]
+    result = cli(str(export), *args, "--out-dir", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert result.stderr.startswith("claims-audit: --engine dask: a partition failed (")
+    assert len(result.stderr.splitlines()) == 1
