@@ -154,12 +154,21 @@ def compile_patterns(vocab, keyed: dict[str, list[list[dict]]]) -> dict[str, lis
 
 
 class _RuleMatcher:
-    """One rule's patterns and its exceptions (sentence gating is in audit.gating)."""
+    """One rule's patterns and its exceptions (sentence gating is in audit.gating).
+
+    `matcher` holds all the patterns; `per_pattern` one Matcher per pattern, so that each runs
+    only on the sentences its own required tokens allow.
+    """
 
     def __init__(self, vocab, key: str, patterns, exceptions) -> None:
         self.key = key
         self.matcher = Matcher(vocab, validate=False)
         self.matcher.add(key, patterns)
+        self.per_pattern = []
+        for pattern in patterns:
+            single = Matcher(vocab, validate=False)
+            single.add(key, [pattern])
+            self.per_pattern.append(single)
         self.exceptions = None
         if exceptions:
             self.exceptions = Matcher(vocab, validate=False)
@@ -211,13 +220,14 @@ class ClaimMatcher:
                     )
                 )
         by_id = {r.id: r for r in rules}
-        # One gate for rules and their exceptions: the exception patterns of rule i are gate
-        # rule len(self.rules) + i, so a Doc's token classes are computed once for both.
-        self.gate = SentenceGate(
-            nlp.vocab.strings,
-            [(rm.key, [list(p) for p in by_id[rm.key].patterns]) for rm in self.rules]
-            + [(rm.key, [list(p) for p in by_id[rm.key].exception_patterns]) for rm in self.rules],
-        )
+        # One gate for patterns and exceptions: each pattern is a gate entry (in rule order),
+        # then each rule's exception patterns, so a Doc's token classes are computed once.
+        entries = [(rm.key, [list(p)]) for rm in self.rules for p in by_id[rm.key].patterns]
+        self.n_patterns = len(entries)
+        entries += [
+            (rm.key, [list(p) for p in by_id[rm.key].exception_patterns]) for rm in self.rules
+        ]
+        self.gate = SentenceGate(nlp.vocab.strings, entries)
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.phrase_exceptions: dict[str, _RuleMatcher] = {}
         for rule in rules:
@@ -248,22 +258,20 @@ class ClaimMatcher:
             bounds = np.append(starts, len(doc))
             orth, like_num = arr[:, 2].astype(np.uint64), arr[:, 3]
             dense = self.gate.sentence_masks(lower, orth, like_num, starts)
-            n = len(self.rules)
-            for ri, (rm, sentence_ids) in enumerate(
-                zip(self.rules, self.gate.candidates(dense, n), strict=True)
-            ):
-                if not len(sentence_ids):
+            candidates = iter(self.gate.candidates(dense, self.n_patterns))
+            for ri, rm in enumerate(self.rules):
+                found_set: set[tuple[int, int]] = set()
+                for single in rm.per_pattern:
+                    for s, e in _sentence_runs(next(candidates), bounds):
+                        found_set.update((s + ms, s + me) for _, ms, me in single(doc[s:e]))
+                if not found_set:
                     continue
-                found = []
-                for s, e in _sentence_runs(sentence_ids, bounds):
-                    found += [(s + ms, s + me) for _, ms, me in rm.matcher(doc[s:e])]
-                if not found:
-                    continue
+                found = sorted(found_set)  # one match per span, as one Matcher would give
                 matches += [(rm.key, ms, me) for ms, me in found]
                 if rm.exceptions is not None:
                     sents = np.unique(np.searchsorted(starts, [ms for ms, _ in found], "right") - 1)
                     runs = _runs(sents)
-                    allowed = self.gate.runs_allowed(n + ri, dense, runs)
+                    allowed = self.gate.runs_allowed(self.n_patterns + ri, dense, runs)
                     for (first, end), ok in zip(runs, allowed, strict=True):
                         if not ok:
                             continue
