@@ -171,12 +171,21 @@ class SentenceGate:
         rows = np.flatnonzero(dense[:-1].any(axis=1))
         end = self.groups[n_rules - 1].stop if n_rules else 0
         covered = self._covered(dense[rows], slice(0, end))
+        # Sentences per pattern in one pass: nonzero() of the transpose is sorted by pattern.
+        pattern_of, row_of = np.nonzero(covered.T)
+        cuts = np.searchsorted(pattern_of, np.arange(1, end))
+        per_pattern = np.split(rows[row_of], cuts)
         out = []
         for ri in range(n_rules):
+            group = self.groups[ri]
             if ri in self.ungated:
                 out.append(np.arange(n_sents))
+            elif group.stop - group.start == 1:
+                out.append(per_pattern[group.start])
+            elif group.stop == group.start:
+                out.append(rows[:0])
             else:
-                out.append(rows[covered[:, self.groups[ri]].any(axis=1)])
+                out.append(np.unique(np.concatenate(per_pattern[group])))
         return out
 
     def runs_allowed(self, ri: int, dense: np.ndarray, runs: list[tuple[int, int]]) -> list[bool]:
