@@ -110,3 +110,17 @@ def test_a_worker_that_dies_costs_only_its_document(tmp_path, nlp, rulebook):
     for r in results:
         if not r.error:
             assert r.findings == expected[r.path]
+
+
+def test_spawned_workers_build_their_own_pipeline(tmp_path, monkeypatch, nlp, rulebook):
+    """Where fork is missing (macOS and Windows default to spawn), workers start from scratch."""
+    import multiprocessing
+
+    from audit.engine import run
+    from audit.inputs import discover
+    from audit.parallel import WorkerSpec, audit_parallel
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    inputs, _ = discover([str(make_folder(tmp_path / "corpus", copies=1))])
+    spawned = list(audit_parallel(inputs, WorkerSpec(rulebook), 2))
+    assert [r.findings for r in spawned] == [r.findings for r in run(inputs, nlp, rulebook)]
