@@ -73,3 +73,17 @@ def test_interrupted_stream_leaves_no_report(tmp_path):
     sink = streaming.JSONStream(tmp_path / "r.json", "warning")
     sink.abort()
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"a": 'tab\t "quote" \u2014 \U0001f600 \x00', "n": -3, "t": True, "f": False, "z": None},
+        {"nested": [{"x": []}, {}, [1, [2, "3"]]], "empty": {}},
+        {"float": 1.5, "list": [0.1]},  # left to json.dumps
+        {1: "non-string key"},  # left to json.dumps
+    ],
+)
+def test_fast_item_rendering_matches_json_dumps(value):
+    expected = "    " + json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+    assert streaming._render_item(value) == expected

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import json
+import json.encoder
 import os
 import pickle
 import shutil
@@ -255,8 +256,50 @@ def json_line(f: Finding) -> str:
 
 
 def _render_item(obj: dict) -> str:
-    """A list item two levels deep in an indent=2 dump."""
-    return "    " + json.dumps(obj, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+    """A list item two levels deep in an indent=2 dump (as json.dumps would write it)."""
+    try:
+        return "    " + _indented(obj, "    ")
+    except _Unsupported:
+        return "    " + json.dumps(obj, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+
+
+class _Unsupported(Exception):
+    """A value _indented leaves to json.dumps (floats, non-string keys, other types)."""
+
+
+def _indented(value, indent: str) -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=2)` for strings, ints, None, bools, lists
+    and dicts, about twice as fast: with `indent` the json module uses its pure-Python encoder,
+    while here only strings are encoded, by its C function. The streaming tests compare the
+    two byte for byte.
+    """
+    kind = type(value)
+    if kind is str:
+        return _encode_str(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is list:
+        if not value:
+            return "[]"
+        inner = indent + "  "
+        items = [inner + _indented(v, inner) for v in value]
+        return "[\n" + ",\n".join(items) + "\n" + indent + "]"
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = indent + "  "
+        if any(type(k) is not str for k in value):
+            raise _Unsupported
+        items = [f"{inner}{_encode_str(k)}: {_indented(v, inner)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    raise _Unsupported
+
+
+_encode_str = json.encoder.encode_basestring  # the C encoder's, with ensure_ascii=False
 
 
 def _indent_tail(text: str) -> str:
