@@ -155,7 +155,8 @@ def _sentence_bounds(doc: Doc) -> tuple[list[int], list[int]]:
     first = arr[:, 0].astype(np.int64) == 1
     first[0] = True
     starts = arr[np.flatnonzero(first), 1].astype(np.int64).tolist()
-    return starts, starts[1:] + [len(doc.text)]
+    last = doc[-1]  # doc.text would join every token's text in Python
+    return starts, starts[1:] + [last.idx + len(last.text_with_ws)]
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

@@ -32,17 +32,18 @@ def block_starts(doc: Doc) -> Doc:
     text belongs to a separator token.
     """
     import numpy as np
-    from spacy.attrs import IDX, SENT_START
+    from spacy.attrs import IS_SPACE, SENT_START
 
-    text = doc.text
-    if "\n" not in text or len(doc) < 2:
+    if len(doc) < 2:
         return doc
     # Arrays, not `doc[t].is_sent_start = True`: that setter checks the whole Doc for a parse
-    # on every call, which made this component quadratic in a document's blocks.
-    arr = doc.to_array([IDX, SENT_START])
-    idx = arr[:, 0].astype(np.int64)
-    newlines = np.array([m.start() for m in _NEWLINES.finditer(text)], dtype=np.int64)
-    separators = np.unique(np.searchsorted(idx, newlines, "right") - 1)
+    # on every call, which made this component quadratic in a document's blocks. Nor doc.text,
+    # which joins every token in Python: a newline always sits in a whitespace token of its own.
+    arr = doc.to_array([IS_SPACE, SENT_START])
+    spaces = np.flatnonzero(arr[:, 0])
+    separators = np.array([i for i in spaces.tolist() if "\n" in doc[i].text], dtype=np.int64)
+    if not len(separators):
+        return doc
     starts = np.concatenate((separators[separators > 0], separators + 1))
     sent_start = arr[:, 1].copy()
     sent_start[starts[starts < len(doc)]] = 1
@@ -50,7 +51,6 @@ def block_starts(doc: Doc) -> Doc:
     return doc
 
 
-_NEWLINES = re.compile(r"\n+")
 _SENTENCE_END = {".", "!", "?", "\u2026", "[", "(", "\u201d", '"', "'", "\u2019"}
 _MARKER_TOKEN = re.compile(r"^(?:\d{1,3}|[\[\]()\u00b9\u00b2\u00b3\u2070-\u2079,\u2013-]+)$")
 

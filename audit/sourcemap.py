@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 # Whitespace runs collapse to one space; these invisible characters are dropped from the text
 # (they split words for the matcher otherwise) but stay in the source.
 _SPLIT = re.compile(r"(\s+)|([\u00ad\u200b-\u200f\u2060\ufeff]+)")
+# Without invisible characters a single plain space inside a piece stays in it: one exact
+# segment per piece instead of one per word.
+_SPLIT_VISIBLE = re.compile(r"(\s{2,}|[^\S ]|^ | \Z)()")
 _NEEDS_SPLIT = re.compile(r"[^\S ]| {2}|[\u00ad\u200b-\u200f\u2060\ufeff]")
 
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2060\ufeff]")
@@ -195,7 +198,8 @@ class TextBuilder:
             self._emit(text, src_start, len(text), True)
             return
         pos = 0
-        for m in _SPLIT.finditer(text):
+        split = _SPLIT if _INVISIBLE.search(text) else _SPLIT_VISIBLE
+        for m in split.finditer(text):
             if m.start() > pos:
                 self._emit(text[pos : m.start()], src_start + pos, m.start() - pos, True)
             if m.group(1) is not None:
