@@ -55,6 +55,53 @@ _SENTENCE_END = {".", "!", "?", "\u2026", "[", "(", "\u201d", '"', "'", "\u2019"
 _MARKER_TOKEN = re.compile(r"^(?:\d{1,3}|[\[\]()\u00b9\u00b2\u00b3\u2070-\u2079,\u2013-]+)$")
 
 
+@Language.factory("claims_sentencizer")
+def make_sentencizer(nlp: Language, name: str):
+    return RuleSentencizer(nlp.vocab)
+
+
+class RuleSentencizer:
+    """spaCy's rule-based Sentencizer (default punctuation), computed on arrays.
+
+    The built-in one makes a Token object per token in Python; this gives the same boundaries
+    from ORTH and IS_PUNCT arrays. Like it, it only fills tokens no earlier component decided.
+    A sentence starts at a token that is neither punctuation nor a sentence-final character
+    when a sentence-final character stands between it and the previous such token.
+    """
+
+    def __init__(self, vocab) -> None:
+        import numpy as np
+        from spacy.pipeline import Sentencizer
+
+        self.punct = np.array(
+            sorted(vocab.strings.add(c) for c in Sentencizer.default_punct_chars), dtype=np.uint64
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        import numpy as np
+        from spacy.attrs import IS_PUNCT, ORTH, SENT_START
+
+        if not len(doc):
+            return doc
+        arr = doc.to_array([ORTH, IS_PUNCT, SENT_START])
+        orth = arr[:, 0].astype(np.uint64)
+        pos = np.searchsorted(self.punct, orth)
+        pos[pos == len(self.punct)] = 0
+        final = self.punct[pos] == orth
+        words = np.flatnonzero(~(final | (arr[:, 1] == 1)))
+        seen = np.cumsum(final)
+        guess = np.zeros(len(doc), dtype=bool)
+        guess[0] = True
+        if len(words):
+            before = np.concatenate(([0], seen[words[:-1]]))
+            guess[words[seen[words] > before]] = True
+        sent_start = arr[:, 2].astype(np.int64)
+        unset = sent_start == 0
+        sent_start[unset] = np.where(guess[unset], 1, -1)
+        doc.from_array([SENT_START], sent_start.astype(np.uint64).reshape(-1, 1))
+        return doc
+
+
 @Language.component("claims_marker_sentences")
 def marker_sentences(doc: Doc) -> Doc:
     """Keep a reference marker glued to the end of a sentence ("...in 2019.[1] Next") in it.
@@ -62,8 +109,15 @@ def marker_sentences(doc: Doc) -> Doc:
     Sentence splitters start the next sentence at the marker; the marker cites the sentence
     before it, so the boundary moves past the marker.
     """
-    for sent in list(doc.sents)[1:]:
-        i = sent.start
+    import numpy as np
+    from spacy.attrs import SENT_START
+
+    if len(doc) < 2:
+        return doc
+    sent_start = doc.to_array([SENT_START]).astype(np.int64).reshape(-1)
+    moves = []
+    for i in np.flatnonzero(sent_start[1:] == 1).tolist():
+        i += 1
         prev = doc[i - 1]
         if (
             prev.whitespace_
@@ -72,14 +126,21 @@ def marker_sentences(doc: Doc) -> Doc:
             or not _MARKER_TOKEN.match(doc[i].text)
         ):
             continue
+        end = i + 1
+        while end < len(doc) and sent_start[end] != 1:
+            end += 1
         j = i
-        while j < sent.end and _MARKER_TOKEN.match(doc[j].text) and not doc[j].whitespace_:
+        while j < end and _MARKER_TOKEN.match(doc[j].text) and not doc[j].whitespace_:
             j += 1
-        if j < sent.end and j - i <= 6 and _MARKER_TOKEN.match(doc[j].text):
+        if j < end and j - i <= 6 and _MARKER_TOKEN.match(doc[j].text):
             j += 1  # the last marker token carries the space
-        if i < j < sent.end:
-            doc[i].is_sent_start = False
-            doc[j].is_sent_start = True
+        if i < j < end:
+            moves.append((i, j))
+    if moves:
+        for i, j in moves:
+            sent_start[i] = -1
+            sent_start[j] = 1
+        doc.from_array([SENT_START], sent_start.astype(np.uint64).reshape(-1, 1))
     return doc
 
 
@@ -325,7 +386,7 @@ def build_pipeline(
         nlp.tokenizer.add_special_case(abbr, [{"ORTH": abbr}])
     nlp.add_pipe("claims_block_starts", first=True)
     if not ({"parser", "senter", "sentencizer"} & set(nlp.pipe_names)):
-        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("claims_sentencizer")
     if not ({"parser", "ner"} & set(nlp.pipe_names)):
         # spaCy's 1,000,000-character limit protects parser memory; the blank pipeline's
         # memory is linear in the text, and the input size cap guards the rest.

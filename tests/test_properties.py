@@ -144,3 +144,31 @@ def test_decoding_never_crashes(data):
         return
     assert isinstance(text, str)
     text.encode("utf-8")  # no lone surrogates reach the readers
+
+
+SENTENCE_PIECES = [
+    "word", "Dr.", ".", "!", "?", "...", "\u3002", '"', ")", "(", ",", "\n\n", " ", "5", "%",
+    "[1]", "\u2026", "\u061f", "\u0964", "e.g.", "'", "\u201d", ";",
+]  # fmt: skip
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(SENTENCE_PIECES), max_size=40), st.booleans())
+def test_array_sentencizer_agrees_with_spacys(pieces, preset):
+    """The array sentencizer gives spaCy's Sentencizer boundaries, and keeps earlier decisions."""
+    import spacy
+    from spacy.attrs import SENT_START
+
+    from audit.pipeline import RuleSentencizer
+
+    nlp = spacy.blank("en")
+    reference = nlp.add_pipe("sentencizer")
+    ours = RuleSentencizer(nlp.vocab)
+    text = " ".join(pieces)
+    expected, got = nlp.make_doc(text), nlp.make_doc(text)
+    if preset and len(expected) > 2:
+        expected[1].is_sent_start = got[1].is_sent_start = True
+        expected[2].is_sent_start = got[2].is_sent_start = False
+    reference(expected)
+    ours(got)
+    assert got.to_array([SENT_START]).tolist() == expected.to_array([SENT_START]).tolist()
