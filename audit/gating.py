@@ -18,11 +18,27 @@ mask covers the pattern's mask.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 import numpy as np
 
 _WORD_ATTRS = ("LOWER", "ORTH", "TEXT")
 _REGEX_ATTRS = {"TEXT": "text", "ORTH": "text", "LOWER": "lower"}
+
+# Function words: a class holding one is a poor window anchor (it occurs in most sentences).
+_COMMON_WORDS = frozenset(
+    [
+        "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "from", "with", "and", "or",
+        "but", "not", "no", "is", "are", "was", "were", "be", "been", "has", "have", "had", "do",
+        "does", "did", "it", "its", "this", "that", "these", "those", "as", "than", "then", "so",
+        "if", "can", "may", "will", "would", "could", "should", "our", "your", "their", "his", "her",
+        "we", "you", "they", "he", "she", "i", "me", "my", "us", "them", "more", "most", "less",
+        "all", "some", "any", "one", "two", "new", "out", "up", "down", "over", "into", "about",
+        "after", "before",
+    ]
+)  # fmt: skip
+
+_REGEX_CACHE_SIZE = 200_000  # token texts whose regex classes are remembered
 
 # A class a token can belong to: ("words", frozenset of lower-cased words),
 # ("regex", "text" | "lower", pattern) or ("like_num",).
@@ -54,6 +70,20 @@ def required_classes(pattern: list[dict]) -> list[TokenClass] | None:
     return out or None
 
 
+def max_length(pattern: list[dict]) -> int | None:
+    """The most tokens a match of `pattern` can span (None: unbounded, "*", "+" or "{n,}")."""
+    total = 0
+    for spec in pattern:
+        op = str(spec.get("OP", "")).replace(" ", "")
+        if op in ("*", "+") or (op.startswith("{") and op.endswith(",}")):
+            return None
+        if op.startswith("{") and op.endswith("}"):
+            total += int(op[1:-1].split(",")[-1])
+        else:
+            total += 1  # one token, "?" and "!" included (an overestimate stays safe)
+    return total
+
+
 def required_sets(pattern: list[dict]) -> list[frozenset[str]] | None:
     """The word sets among the required classes (kept for readability in tests)."""
     classes = required_classes(pattern) or []
@@ -71,6 +101,8 @@ class SentenceGate:
         pattern_classes: list[list[int]] = []
         pattern_rule: list[int] = []
         self.ungated: set[int] = set()  # rules with a pattern that has no required class
+        # For single-pattern entries of bounded length: (class ids, longest match in tokens).
+        self.reach: dict[int, tuple[list[int], int]] = {}
         for ri, (_, patterns) in enumerate(rules):
             for pattern in patterns:
                 classes = required_classes(pattern)
@@ -78,6 +110,9 @@ class SentenceGate:
                     self.ungated.add(ri)
                     continue
                 pattern_classes.append([index.setdefault(c, len(index)) for c in classes])
+                longest = max_length(pattern)
+                if len(patterns) == 1 and longest is not None:
+                    self.reach[ri] = (pattern_classes[-1], longest)
                 pattern_rule.append(ri)
         self.n_rules = len(rules)
         self.n_words = n_words = max(1, (len(index) + 63) // 64)  # uint64 words per mask
@@ -90,6 +125,14 @@ class SentenceGate:
         words: dict[int, np.ndarray] = {}
         self.like_num = np.zeros(n_words, dtype=np.uint64)
         self.regexes: list[tuple[str, re.Pattern, np.ndarray]] = []
+        # How common a class's tokens are, roughly: the anchor of a window is the rarest class.
+        self.rarity = [0] * len(index)
+        for c, ci in index.items():
+            if c[0] == "words":
+                common = len(c[1] & _COMMON_WORDS)
+                self.rarity[ci] = (1000 * common if common else 0) + len(c[1])
+            else:
+                self.rarity[ci] = 500 if c[0] == "regex" else 2000
         for c, ci in index.items():
             if c[0] == "words":
                 for w in c[1]:
@@ -99,7 +142,8 @@ class SentenceGate:
                 self.like_num |= bit(ci)
             else:
                 self.regexes.append((c[1], re.compile(c[2]), bit(ci)))
-        self._regex_cache: dict[int, np.ndarray | None] = {}
+        self._regex_known = np.zeros(0, dtype=np.uint64)
+        self._regex_rows = np.zeros((0, n_words), dtype=np.uint64)
         hashes = sorted(words)
         self.hashes = np.array(hashes, dtype=np.uint64)
         self.word_masks = (
@@ -121,14 +165,10 @@ class SentenceGate:
             for ri in range(self.n_rules)
         ]
 
-    def sentence_masks(
-        self, lower: np.ndarray, orth: np.ndarray, like_num: np.ndarray, starts: np.ndarray
-    ) -> np.ndarray:
-        """(sentences + 1, mask words): which required classes each sentence holds a token of.
+    def token_masks(self, lower: np.ndarray, orth: np.ndarray, like_num: np.ndarray) -> np.ndarray:
+        """(tokens, mask words): the required classes each token belongs to.
 
-        Arrays are per token: LOWER and ORTH hashes (uint64), LIKE_NUM (0/1); `starts` holds
-        the sentence start tokens (increasing, starting at 0). The extra all-zero last row
-        simplifies run masks.
+        Arrays are per token: LOWER and ORTH hashes (uint64), LIKE_NUM (0/1).
         """
         tokens = np.zeros((len(lower), self.n_words), dtype=np.uint64)
         if len(self.hashes) and len(lower):
@@ -140,29 +180,75 @@ class SentenceGate:
             tokens[like_num.astype(bool)] |= self.like_num
         if self.regexes and len(orth):
             unique, inverse = np.unique(orth, return_inverse=True)
-            masks = [self._regex_mask(h) for h in unique.tolist()]
-            hit = [i for i, m in enumerate(masks) if m is not None]
-            if hit:
-                per_unique = np.zeros((len(unique), self.n_words), dtype=np.uint64)
-                per_unique[hit] = np.stack([masks[i] for i in hit])
-                tokens |= per_unique[inverse.ravel()]
+            tokens |= self._regex_masks(unique)[inverse.ravel()]
+        return tokens
+
+    def sentence_masks(self, tokens: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        """(sentences + 1, mask words): which required classes each sentence holds a token of.
+
+        `starts` holds the sentence start tokens (increasing, starting at 0). The extra
+        all-zero last row simplifies run masks.
+        """
         dense = np.zeros((len(starts) + 1, self.n_words), dtype=np.uint64)
-        if len(lower):
+        if len(tokens):
             dense[:-1] = np.bitwise_or.reduceat(tokens, starts, axis=0)
         return dense
 
-    def _regex_mask(self, orth: int) -> np.ndarray | None:
-        """The regex classes a token text belongs to, cached per text (None: none)."""
-        mask = self._regex_cache.get(orth, False)
-        if mask is False:
-            text = self.strings[orth]
-            mask = np.zeros(self.n_words, dtype=np.uint64)
-            for kind, rx, b in self.regexes:
-                if rx.search(text.lower() if kind == "lower" else text):
-                    mask |= b
-            mask = mask if mask.any() else None
-            self._regex_cache[orth] = mask
-        return mask
+    def windows(
+        self, ri: int, tokens: np.ndarray, spans: list[tuple[int, int]], cache: dict
+    ) -> list[tuple[int, int]]:
+        """Narrow token spans to the windows a match of entry ri could lie in.
+
+        A match holds a token of every required class, so it lies within `longest - 1` tokens
+        of a token of the class that is rarest in this document. The Matcher then walks a few
+        tokens around each such anchor instead of whole sentences: the same matches, fewer
+        tokens. `cache` is per document (class counts and positions).
+        """
+        reach = self.reach.get(ri)
+        if reach is None or not spans:
+            return spans
+        classes, longest = reach
+        anchor = min(classes, key=self.rarity.__getitem__)
+        where = cache.get(anchor)
+        if where is None:
+            column = tokens[:, anchor // 64] & (np.uint64(1) << np.uint64(anchor % 64))
+            where = cache[anchor] = np.flatnonzero(column).tolist()
+        out: list[tuple[int, int]] = []
+        for s, e in spans:
+            for p in where[bisect_left(where, s) : bisect_left(where, e)]:
+                lo, hi = max(s, p - longest + 1), min(e, p + longest)
+                if out and lo <= out[-1][1]:
+                    out[-1] = (out[-1][0], max(out[-1][1], hi))
+                else:
+                    out.append((lo, hi))
+        return out
+
+    def _regex_masks(self, unique: np.ndarray) -> np.ndarray:
+        """The regex classes of each token text (sorted unique ORTH hashes), cached across Docs.
+
+        The cache is a sorted hash array with a mask row per text, so a Doc's lookups are one
+        searchsorted; only texts never seen before run the regexes.
+        """
+        known = self._regex_known
+        pos = np.searchsorted(known, unique)
+        pos[pos >= len(known)] = 0
+        seen = known[pos] == unique if len(known) else np.zeros(len(unique), dtype=bool)
+        if not seen.all():
+            new = unique[~seen]
+            rows = np.zeros((len(new), self.n_words), dtype=np.uint64)
+            for i, h in enumerate(new.tolist()):
+                text = self.strings[h]
+                for kind, rx, b in self.regexes:
+                    if rx.search(text.lower() if kind == "lower" else text):
+                        rows[i] |= b
+            if len(known) > _REGEX_CACHE_SIZE:  # a long run meets ever more texts: start over
+                known, self._regex_rows = known[:0], self._regex_rows[:0]
+            merged = np.concatenate((known, new))
+            order = np.argsort(merged, kind="stable")
+            self._regex_known = known = merged[order]
+            self._regex_rows = np.concatenate((self._regex_rows, rows))[order]
+            pos = np.searchsorted(known, unique)
+        return self._regex_rows[pos]
 
     def candidates(self, dense: np.ndarray, n_rules: int | None = None) -> list[np.ndarray]:
         """For each of the first `n_rules` rules (default all), the sentences it may match in."""

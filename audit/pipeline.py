@@ -318,13 +318,18 @@ class ClaimMatcher:
                 starts = np.concatenate(([0], starts))
             bounds = np.append(starts, len(doc))
             orth, like_num = arr[:, 2].astype(np.uint64), arr[:, 3]
-            dense = self.gate.sentence_masks(lower, orth, like_num, starts)
+            tokens = self.gate.token_masks(lower, orth, like_num)
+            dense = self.gate.sentence_masks(tokens, starts)
             candidates = iter(self.gate.candidates(dense, self.n_patterns))
+            cache: dict = {}
+            pi = 0
             for ri, rm in enumerate(self.rules):
                 found_set: set[tuple[int, int]] = set()
                 for single in rm.per_pattern:
-                    for s, e in _sentence_runs(next(candidates), bounds):
+                    spans = _sentence_runs(next(candidates), bounds)
+                    for s, e in self.gate.windows(pi, tokens, spans, cache):
                         found_set.update((s + ms, s + me) for _, ms, me in single(doc[s:e]))
+                    pi += 1
                 if not found_set:
                     continue
                 found = sorted(found_set)  # one match per span, as one Matcher would give

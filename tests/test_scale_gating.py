@@ -1,4 +1,5 @@
-"""The sentence gate (audit.gating) only skips sentences where no pattern can match.
+"""The sentence gate (audit.gating) only skips sentences where no pattern can match, and its
+windows around anchor tokens only skip tokens no match can reach.
 
 Checked against the plain way: every rule's Matcher over every sentence of the dev and holdout
 articles, keeping the matches that lie inside one sentence (the only ones that become findings).
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.gating import required_classes, required_sets
+from audit.gating import max_length, required_classes, required_sets
 from audit.readers import FORMAT_BY_SUFFIX, parse
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -41,6 +42,16 @@ def test_required_classes_include_numbers_and_regexes():
         {"LOWER": {"NOT_IN": ["a"]}},
     ]
     assert required_classes(pattern) == [("like_num",), ("regex", "lower", "fold$")]
+
+
+def test_max_length_counts_quantifiers_and_refuses_unbounded_ones():
+    assert (
+        max_length([{"LOWER": "a"}, {"IS_ALPHA": True, "OP": "{0,3}"}, {"ORTH": "b", "OP": "?"}])
+        == 5
+    )
+    assert max_length([{"LOWER": "a"}, {"IS_ALPHA": True, "OP": "{2}"}]) == 3
+    assert max_length([{"LOWER": "a"}, {"IS_ALPHA": True, "OP": "+"}]) is None
+    assert max_length([{"LOWER": "a"}, {"IS_ALPHA": True, "OP": "{1,}"}]) is None
 
 
 @pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.name)
