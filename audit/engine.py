@@ -55,9 +55,11 @@ class DocumentResult:
 
 
 def count_words(doc: Doc) -> int:
-    punct = doc.count_by(IS_PUNCT).get(1, 0)
-    space = doc.count_by(IS_SPACE).get(1, 0)
-    return len(doc) - punct - space
+    """Tokens that are neither punctuation nor whitespace."""
+    if not len(doc):
+        return 0
+    arr = doc.to_array([IS_PUNCT, IS_SPACE])
+    return int(len(doc) - (arr[:, 0] | arr[:, 1]).astype(bool).sum())
 
 
 def count_sentences(doc: Doc) -> int:

@@ -42,6 +42,12 @@ _CITATION_TEXT = re.compile(
     ),
     re.IGNORECASE,
 )
+# Text each _CITATION_TEXT alternative needs (a bracket, a caret, a superscript digit, a
+# parenthesis, "et al", a DOI prefix or an id): most sentences have none, and this scan is
+# several times cheaper than the full expression, which tries a name at every word.
+_CITATION_HINT = re.compile(
+    r"[\[^(\u00b9\u00b2\u00b3\u2070-\u2079]|et\s+al|10\.\d|doi|pmid|pmc\d|nct\d|isrctn", re.I
+)
 _YEAR_RX = re.compile(r"\b(?:19[5-9]\d|20\d{2})\b")
 _PUBLISHED_IN = re.compile(r"\bpublished\s+(?:in|by)\s+(?:the\s+)?[A-Z]")
 _CITATION_LEAD = re.compile(
@@ -95,7 +101,7 @@ class Cues:
 
     # -- citations -----------------------------------------------------------------------
     def citation_in_text(self, text: str) -> str | None:
-        m = _CITATION_TEXT.search(text)
+        m = _CITATION_TEXT.search(text) if _CITATION_HINT.search(text) else None
         if m:
             return m.group()
         if _YEAR_RX.search(text):
@@ -111,7 +117,7 @@ class Cues:
         """A sentence that only gives a source: "Source: CDC, 2022." or "(Smith et al., 2020)"."""
         if _CITATION_LEAD.match(text):
             return True
-        rest = _CITATION_TEXT.sub("", text)
+        rest = _CITATION_TEXT.sub("", text) if _CITATION_HINT.search(text) else text
         return len(re.findall(r"[A-Za-z]{2,}", rest)) <= 2 and rest != text
 
 

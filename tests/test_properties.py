@@ -172,3 +172,22 @@ def test_array_sentencizer_agrees_with_spacys(pieces, preset):
     reference(expected)
     ours(got)
     assert got.to_array([SENT_START]).tolist() == expected.to_array([SENT_START]).tolist()
+
+
+CITATION_PIECES = [
+    "[1]", "[2, 3]", "[^4]", "\u00b9", "x^2", "(Smith et al., 2020)", "(CDC, 2022)",
+    "Smith et al. (2019)", "Smith and Jones (2018)", "10.1000/xyz", "doi: 10.1/a", "PMID 123456",
+    "PMC12345", "NCT01234567", "ISRCTN123456", "Smith", "et", "al.", "(", ")", "2021", "and",
+    "ET AL", "Doi:", "pmid:", "é", " ",
+]  # fmt: skip
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(CITATION_PIECES) | st.text(max_size=4), max_size=12))
+def test_citation_hint_is_necessary_for_a_citation(pieces):
+    """The cheap pre-check never rejects text the full citation expression would match."""
+    from audit.evidence import _CITATION_HINT, _CITATION_TEXT
+
+    text = " ".join(pieces)
+    if _CITATION_TEXT.search(text):
+        assert _CITATION_HINT.search(text)
