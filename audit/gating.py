@@ -250,8 +250,12 @@ class SentenceGate:
             pos = np.searchsorted(known, unique)
         return self._regex_rows[pos]
 
-    def candidates(self, dense: np.ndarray, n_rules: int | None = None) -> list[np.ndarray]:
-        """For each of the first `n_rules` rules (default all), the sentences it may match in."""
+    def candidates(self, dense: np.ndarray, n_rules: int | None = None) -> list[list[int]]:
+        """For each of the first `n_rules` rules (default all), the sentences it may match in.
+
+        Sentence ids come back as sorted Python lists: the caller walks them in Python, and
+        most rules have none in a given document.
+        """
         n_rules = self.n_rules if n_rules is None else n_rules
         n_sents = len(dense) - 1
         rows = np.flatnonzero(dense[:-1].any(axis=1))
@@ -259,19 +263,21 @@ class SentenceGate:
         covered = self._covered(dense[rows], slice(0, end))
         # Sentences per pattern in one pass: nonzero() of the transpose is sorted by pattern.
         pattern_of, row_of = np.nonzero(covered.T)
-        cuts = np.searchsorted(pattern_of, np.arange(1, end))
-        per_pattern = np.split(rows[row_of], cuts)
-        out = []
+        cuts = np.searchsorted(pattern_of, np.arange(end + 1)).tolist()
+        sentences = rows[row_of].tolist()
+        out: list[list[int]] = []
         for ri in range(n_rules):
             group = self.groups[ri]
             if ri in self.ungated:
-                out.append(np.arange(n_sents))
+                out.append(list(range(n_sents)))
             elif group.stop - group.start == 1:
-                out.append(per_pattern[group.start])
+                out.append(sentences[cuts[group.start] : cuts[group.stop]])
             elif group.stop == group.start:
-                out.append(rows[:0])
+                out.append([])
             else:
-                out.append(np.unique(np.concatenate(per_pattern[group])))
+                merged = {i for p in range(group.start, group.stop)
+                          for i in sentences[cuts[p] : cuts[p + 1]]}  # fmt: skip
+                out.append(sorted(merged))
         return out
 
     def runs_allowed(self, ri: int, dense: np.ndarray, runs: list[tuple[int, int]]) -> list[bool]:

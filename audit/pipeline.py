@@ -8,6 +8,7 @@ rule-based sentencizer, always inside the blocks the reader found.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -316,7 +317,7 @@ class ClaimMatcher:
             starts = np.flatnonzero(arr[:, 1].astype(np.int64) == 1)
             if not len(starts) or starts[0] != 0:
                 starts = np.concatenate(([0], starts))
-            bounds = np.append(starts, len(doc))
+            bounds = np.append(starts, len(doc)).tolist()
             orth, like_num = arr[:, 2].astype(np.uint64), arr[:, 3]
             tokens = self.gate.token_masks(lower, orth, like_num)
             dense = self.gate.sentence_masks(tokens, starts)
@@ -326,22 +327,25 @@ class ClaimMatcher:
             for ri, rm in enumerate(self.rules):
                 found_set: set[tuple[int, int]] = set()
                 for single in rm.per_pattern:
-                    spans = _sentence_runs(next(candidates), bounds)
-                    for s, e in self.gate.windows(pi, tokens, spans, cache):
-                        found_set.update((s + ms, s + me) for _, ms, me in single(doc[s:e]))
+                    sentences = next(candidates)
                     pi += 1
+                    if not sentences:
+                        continue
+                    spans = _sentence_runs(sentences, bounds)
+                    for s, e in self.gate.windows(pi - 1, tokens, spans, cache):
+                        found_set.update((s + ms, s + me) for _, ms, me in single(doc[s:e]))
                 if not found_set:
                     continue
                 found = sorted(found_set)  # one match per span, as one Matcher would give
                 matches += [(rm.key, ms, me) for ms, me in found]
                 if rm.exceptions is not None:
-                    sents = np.unique(np.searchsorted(starts, [ms for ms, _ in found], "right") - 1)
+                    sents = sorted({bisect_right(bounds, ms) - 1 for ms, _ in found})
                     runs = _runs(sents)
                     allowed = self.gate.runs_allowed(self.n_patterns + ri, dense, runs)
                     for (first, end), ok in zip(runs, allowed, strict=True):
                         if not ok:
                             continue
-                        s, e = int(bounds[first]), int(bounds[end])
+                        s, e = bounds[first], bounds[end]
                         matches += [
                             (rm.key + "#except", s + xs, s + xe)
                             for _, xs, xe in rm.exceptions(doc[s:e])
@@ -356,9 +360,11 @@ class ClaimMatcher:
 
 
 def _runs(sentence_ids) -> list[tuple[int, int]]:
-    """Consecutive sentence ids grouped into [first, end) runs."""
+    """Consecutive sentence ids (a sorted list or array) grouped into [first, end) runs."""
     runs: list[tuple[int, int]] = []
-    for si in sentence_ids.tolist():
+    if not isinstance(sentence_ids, list):
+        sentence_ids = sentence_ids.tolist()
+    for si in sentence_ids:
         if runs and runs[-1][1] == si:
             runs[-1] = (runs[-1][0], si + 1)
         else:
@@ -368,7 +374,7 @@ def _runs(sentence_ids) -> list[tuple[int, int]]:
 
 def _sentence_runs(sentence_ids, bounds) -> list[tuple[int, int]]:
     """Token spans covering the given sentences, consecutive sentences merged."""
-    return [(int(bounds[first]), int(bounds[end])) for first, end in _runs(sentence_ids)]
+    return [(bounds[first], bounds[end]) for first, end in _runs(sentence_ids)]
 
 
 def build_pipeline(
