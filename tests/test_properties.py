@@ -191,3 +191,20 @@ def test_citation_hint_is_necessary_for_a_citation(pieces):
     text = " ".join(pieces)
     if _CITATION_TEXT.search(text):
         assert _CITATION_HINT.search(text)
+
+
+URL_PIECES = [
+    "https://example.org/a", "www.cdc.gov", "WWW.NIH.GOV/x", "cdc.gov/flu", "and/or", "24/7",
+    "http://", "(see nih.gov/x).", "/", "www.", "example.com", "a.b.c.org/", "\u00a0", "\n\n",
+    " ", "word", "İ", ".", ",", "[", "]",
+]  # fmt: skip
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(URL_PIECES) | st.text(max_size=4), max_size=16), st.booleans())
+def test_bare_url_scan_finds_what_the_full_expression_finds(pieces, glued):
+    from audit.readers import _URL, _bare_urls
+
+    text = ("" if glued else " ").join(pieces)
+    expected = [(m.start(), m.end()) for m in _URL.finditer(text)]
+    assert [(m.start(), m.end()) for m in _bare_urls(text)] == expected
