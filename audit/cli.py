@@ -333,7 +333,10 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
             args, inputs, corpus_files, spec, full, policy, formats, fail_on, missing, rulebook
         )
     nlp = build_pipeline(full, args.model)
+    from audit.engine import relax_gc
     from audit.writers import Report, needs_source, render
+
+    relax_gc()
 
     all_inputs = _chain_inputs(inputs, corpus_files, spec)
     streaming = not baseline_mode and not args.check_links and all(f in STREAMING for f in formats)

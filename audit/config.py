@@ -58,6 +58,8 @@ class Config:
         """Disabled ids/categories and severity changes that apply to `path`."""
         disabled = set(self.disable)
         severity = dict(self.severity)
+        if not self.overrides:
+            return disabled, severity  # no per-file rules: no path to resolve
         rel = self.relative(path)
         for o in self.overrides:
             if any(match(rel, g) for g in o.files):

@@ -66,6 +66,9 @@ def _init_worker(spec: WorkerSpec) -> None:
         from audit.pipeline import build_pipeline
 
         nlp = build_pipeline(spec.rulebook, spec.model)
+    from audit.engine import relax_gc
+
+    relax_gc()
     if spec.max_file_bytes is not None:
         import audit.inputs
 
