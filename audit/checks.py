@@ -304,7 +304,7 @@ def _finding(
                 "kind": lk.kind,
                 "tier": tier(lk.href, tiers) if lk.kind != "marker" else None,
             }
-            for lk in document.links
-            if s.start <= lk.start <= s.end and lk.end <= s.end + 1
+            for lk in document.links_starting(s.start, s.end)
+            if lk.end <= s.end + 1
         ],
     )

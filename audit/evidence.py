@@ -171,7 +171,7 @@ class Sentence:
         other = False
         for start, end in spans:
             text = self.doc.text[start:end]
-            for link in self.doc.links:
+            for link in self.doc.links_near(start, end):
                 inside = link.start < end and link.end > start
                 glued = link.start == link.end and start <= link.start <= end
                 if not (inside or glued) or not link_is_citation(link.href, link.kind):
@@ -186,9 +186,7 @@ class Sentence:
         return hrefs, other
 
     def _find_citation(self, start: int, end: int) -> str | None:
-        for link in self.doc.links:
-            if link.start > end:
-                break
+        for link in self.doc.links_near(start, end):
             overlaps = link.start < end and link.end > start
             glued = link.start == link.end and start <= link.start <= end  # zero-width marker
             if (overlaps or glued) and link_is_citation(link.href, link.kind):
