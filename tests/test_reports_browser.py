@@ -49,6 +49,10 @@ PAYLOAD_HTML = """\
 </body></html>
 """
 EVIL_NAME = "x<img src=y onerror=alert(4)>.md"
+SUPPRESSED_MD = """\
+<!-- claims-audit-disable-next-line unsourced-statistic -- approved <img src=z onerror="window.__pwned=2"> by legal -->
+80% of patients felt better after one session.
+"""
 
 
 def _in_ci() -> bool:
@@ -63,6 +67,7 @@ def report(tmp_path_factory) -> Path:
     (tmp / "examples" / "payload.md").write_text(PAYLOAD_MD, encoding="utf-8")
     (tmp / "examples" / "payload.html").write_text(PAYLOAD_HTML, encoding="utf-8")
     (tmp / "examples" / EVIL_NAME).write_text("Studies show it cures colds.\n", encoding="utf-8")
+    (tmp / "examples" / "suppressed.md").write_text(SUPPRESSED_MD, encoding="utf-8")
     r = subprocess.run(
         [sys.executable, str(ROOT / "run_audit.py"), "examples/", "--format", "html"]
         + ["-o", "r.html"],
@@ -149,6 +154,23 @@ def test_hostile_text_never_runs_or_becomes_markup(page):
     assert "{{ 7*7 }}" in source and "<script>alert(5); window.__pwned = 1;</script>" in source
     headings = page.evaluate("Array.from(document.querySelectorAll('.doc h3'), h => h.textContent)")
     assert f"examples/{EVIL_NAME}" in headings
+
+
+def test_suppressed_findings_are_listed_with_their_reason_as_text(page):
+    rows = page.evaluate(
+        """() => Array.from(document.querySelectorAll('#suppressed tbody tr'),
+                            tr => Array.from(tr.cells, td => td.textContent))"""
+    )
+    assert rows == [
+        [
+            "examples/suppressed.md:2:1",
+            "stat-percentage",
+            "warning",
+            "80%",
+            'approved <img src=z onerror="window.__pwned=2"> by legal (comment on line 1)',
+        ]
+    ]
+    assert page.locator("#suppressed").is_visible()
 
 
 def test_no_network_requests(page):

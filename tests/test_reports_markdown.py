@@ -126,3 +126,20 @@ def test_baseline_findings_do_not_fail(rulebook):
     md = _md([DocumentResult("a.md", findings=[f])], rulebook)
     assert md.startswith("## claims-audit: passes")
     assert "| warning (in baseline) |" in md
+
+
+def test_suppressed_findings_are_listed_with_their_reason(cli, tmp_path):
+    (tmp_path / "a.md").write_text(
+        "<!-- claims-audit-disable-next-line unsourced-statistic -- figure | from *legal* -->\n"
+        "80% of our patients live in Austin.\n\n"
+        "<!-- claims-audit-disable-next-line vague-attribution -->\n"
+        "Studies show that most visitors come on Mondays.\n"
+    )
+    r = cli("a.md", "--format", "md")
+    assert r.returncode == 0, r.stderr
+    assert "<summary>Suppressed inline (2)</summary>" in r.stdout
+    rows = [ln for ln in r.stdout.splitlines() if ln.startswith("| `a.md:")]
+    assert rows == [
+        r"| `a.md:2:1` | `stat-percentage` | warning | 80% | figure \| from \*legal\* |",
+        "| `a.md:5:1` | `vague-studies-show` | warning | Studies show | (no reason given) |",
+    ]

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from audit import __version__
 from audit.engine import DocumentResult
-from audit.findings import SEVERITY_RANK, Finding
+from audit.findings import SEVERITY_RANK, Finding, sort_key
 from audit.writers.summary import failing, summarize
 
 if TYPE_CHECKING:
@@ -355,6 +355,7 @@ def render(report: Report) -> str:
         by_severity=by_severity,
         by_action=by_action,
         docs=docs,
+        suppressed=sorted((f for r in results for f in r.suppressed), key=sort_key),
         category_chart=bar_chart(
             "chart-category",
             "Findings by category",

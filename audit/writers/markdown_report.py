@@ -19,11 +19,12 @@ from collections import Counter
 
 from audit import __version__
 from audit.engine import DocumentResult
-from audit.findings import SEVERITY_RANK, Finding
+from audit.findings import SEVERITY_RANK, Finding, sort_key
 from audit.writers.summary import failing, summarize
 
 BUDGET = 60_000  # characters; leaves room under GitHub's 65,536 for a bot's own header
 OPEN_UP_TO = 25  # reports with at most this many findings show every file expanded
+SUPPRESSED_ROWS = 50  # a longer list would crowd findings out of the size budget
 SENTENCE_CHARS = 240
 
 # Inline syntax only: document text never starts a line here (it follows "| " or "- Fix: "),
@@ -184,11 +185,37 @@ def _rules(findings: list[Finding], rulebook) -> list[str]:
     return [*lines, "", "</details>", ""]
 
 
+def _suppressed(results: list[DocumentResult]) -> list[str]:
+    """Every finding an inline comment silenced, with the reason the comment gives."""
+    silenced = sorted((f for r in results for f in r.suppressed), key=sort_key)
+    if not silenced:
+        return []
+    lines = [
+        f"<details><summary>Suppressed inline ({len(silenced)})</summary>",
+        "",
+        "| where | rule | severity | matched | reason |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for f in silenced[:SUPPRESSED_ROWS]:
+        why = (f.suppression or {}).get("reason") or "(no reason given)"
+        lines.append(
+            f"| {code(f'{f.path}:{f.line}:{f.column}')} | {code(f.rule)} | {f.severity} "
+            f"| {text(f.match[:80])} | {text(why[:200])} |"
+        )
+    if len(silenced) > SUPPRESSED_ROWS:
+        more = len(silenced) - SUPPRESSED_ROWS
+        lines += [
+            "",
+            f"{_plural(more, 'more suppressed finding')}: the HTML and JSON reports list all.",
+        ]
+    return [*lines, "", "</details>", ""]
+
+
 def render(report) -> str:
     s = summarize(report.results, report.fail_on)
     head = _summary(report, s)
     findings = [f for r in report.results for f in r.findings]
-    tail = _rules(findings, report.rulebook)
+    tail = _rules(findings, report.rulebook) + _suppressed(report.results)
     unread = [r for r in report.results if r.error]
     if unread:
         tail += ["**Could not be read:**", ""]
