@@ -73,7 +73,8 @@ class Fetcher:
             respect_retry_after_header=True,
             raise_on_status=False,
         )
-        adapter = HTTPAdapter(max_retries=retry, pool_connections=16, pool_maxsize=16)
+        adapter_class = HTTPAdapter if self.limits.allow_private else _peer_checking_adapter()
+        adapter = adapter_class(max_retries=retry, pool_connections=16, pool_maxsize=16)
         self.session = requests.Session()
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
@@ -119,6 +120,8 @@ class Fetcher:
                     raise InputError(f"{url}: not an HTML or text page (Content-Type: {ctype})")
                 body = read_capped(r, self.limits.max_bytes, url)
                 return Page(url, r.url, r.status_code, ctype or "text/html", decode(body, r, ctype))
+        except PrivatePeer as exc:
+            raise InputError(f"{url}: {exc.reason}") from None
         except requests.exceptions.TooManyRedirects:
             raise InputError(
                 f"{url}: too many redirects (limit {self.limits.max_redirects})"
@@ -137,8 +140,9 @@ def check_url(url: str, allow_private: bool = False) -> None:
     """The fetch policy: http(s) only, and no private, loopback or link-local addresses.
 
     Names are resolved and every address they resolve to is checked, so "localhost" or a
-    name pointing at 169.254.169.254 is refused like the literal address. (A name that
-    resolves differently a moment later - DNS rebinding - is not covered.)
+    name pointing at 169.254.169.254 is refused like the literal address. A name that
+    resolves differently a moment later (DNS rebinding) is caught when the connection is
+    made: see _peer_checking_adapter.
     """
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
@@ -158,6 +162,65 @@ def check_url(url: str, allow_private: bool = False) -> None:
                 f"{url}: refusing to fetch a private, loopback or link-local address "
                 f"({address}); pass --allow-private to allow it"
             )
+
+
+class PrivatePeer(InputError):
+    """A connection reached a private address although the name checked out as public."""
+
+    def __init__(self, host: str, peer: str) -> None:
+        self.reason = (
+            f"refusing to fetch a private, loopback or link-local address ({peer}), which "
+            f"{host} resolved to when connecting; pass --allow-private to allow it"
+        )
+        super().__init__(f"{host}: {self.reason}")
+
+
+def _peer_checking_adapter():
+    """An HTTPAdapter whose direct connections check the address the socket reached.
+
+    check_url resolves a name before the request and urllib3 resolves it again to connect; a
+    name that answers with a public address first and a private one next (DNS rebinding)
+    would pass the first check. The connected socket's peer is what was really reached, so
+    it is checked too. Connections through a proxy (HTTP(S)_PROXY) reach the proxy and are
+    left alone: the proxy resolves the name.
+    """
+    from requests.adapters import HTTPAdapter
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    def checked(sock, host: str):
+        try:
+            peer = sock.getpeername()[0]
+        except OSError:
+            return sock
+        if _private(peer):
+            sock.close()
+            raise PrivatePeer(host, peer)
+        return sock
+
+    class CheckedHTTPConnection(HTTPConnection):
+        def _new_conn(self):
+            return checked(super()._new_conn(), self.host)
+
+    class CheckedHTTPSConnection(HTTPSConnection):
+        def _new_conn(self):
+            return checked(super()._new_conn(), self.host)
+
+    class CheckedHTTPPool(HTTPConnectionPool):
+        ConnectionCls = CheckedHTTPConnection
+
+    class CheckedHTTPSPool(HTTPSConnectionPool):
+        ConnectionCls = CheckedHTTPSConnection
+
+    class PeerCheckingAdapter(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {
+                "http": CheckedHTTPPool,
+                "https": CheckedHTTPSPool,
+            }
+
+    return PeerCheckingAdapter
 
 
 def _addresses(host: str, port: int) -> list[str]:

@@ -191,3 +191,27 @@ def test_redirects_are_checked_against_the_same_policy(tmp_path, web):
         fetcher.get_page(f"{web.base}/to-ftp")
     status = check_one(fetcher, f"{web.base}/to-ftp", need_text=False)
     assert not status.ok and "only http and https" in status.error
+
+
+def test_dns_rebinding_is_caught_when_connecting(tmp_path, web, monkeypatch):
+    """A name that checked out as public but connects to a private address is refused.
+
+    The first resolution is made to answer with a public address (what a rebinding DNS
+    server does); the connection then reaches the real server on 127.0.0.1, and the
+    connected socket's peer is refused before any request is sent.
+    """
+    import audit.fetch
+    from audit.errors import InputError
+    from audit.fetch import Fetcher, Limits
+    from audit.linkcheck import check_one
+
+    monkeypatch.setattr(audit.fetch, "_addresses", lambda host, port: ["93.184.216.34"])
+    fetcher = Fetcher(Limits(retries=0))
+    with pytest.raises(InputError, match=r"refusing to fetch a private.*\(127\.0\.0\.1\)"):
+        fetcher.get_page(f"{web.base}/page1.html")
+    status = check_one(fetcher, f"{web.base}/page1.html", need_text=False)
+    assert not status.ok and "127.0.0.1" in status.error
+    assert web.hits == {}  # nothing reached the server as a request
+    # With --allow-private the same fetch goes through.
+    page = Fetcher(Limits(retries=0, allow_private=True)).get_page(f"{web.base}/page1.html")
+    assert page.status == 200
