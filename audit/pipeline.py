@@ -8,14 +8,14 @@ rule-based sentencizer, always inside the blocks the reader found.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from audit.errors import UsageError
-from audit.gating import SentenceGate
+from audit.gating import SentenceGate, max_length
 from audit.rulebook import RuleBook
 
 # Abbreviations that end in a period but do not end a sentence in health writing.
@@ -249,9 +249,13 @@ class _RuleMatcher:
             single.add(key, [pattern])
             self.per_pattern.append(single)
         self.exceptions = None
+        self.exception_reach: int | None = None  # longest exception match, if bounded
         if exceptions:
             self.exceptions = Matcher(vocab, validate=False)
             self.exceptions.add(key + "#except", exceptions)
+            lengths = [max_length(p) for p in exceptions]
+            if all(n is not None for n in lengths):
+                self.exception_reach = max(lengths)
 
 
 class ClaimMatcher:
@@ -359,10 +363,13 @@ class ClaimMatcher:
                     sents = sorted({bisect_right(bounds, ms) - 1 for ms, _ in found})
                     runs = _runs(sents)
                     allowed = self.gate.runs_allowed(self.n_patterns + ri, dense, runs)
-                    for (first, end), ok in zip(runs, allowed, strict=True):
-                        if not ok:
-                            continue
-                        s, e = bounds[first], bounds[end]
+                    spans = [
+                        (bounds[first], bounds[end])
+                        for (first, end), ok in zip(runs, allowed, strict=True)
+                        if ok
+                    ]
+                    # An exception only matters where it overlaps a match of its rule.
+                    for s, e in _around(found, spans, rm.exception_reach):
                         matches += [
                             (rm.key + "#except", s + xs, s + xe)
                             for _, xs, xe in rm.exceptions(doc[s:e])
@@ -374,6 +381,26 @@ class ClaimMatcher:
                 matches += [(rule_id + "#except", s, e) for _, s, e in rm.exceptions(doc)]
         doc.user_data["claims_matches"] = matches
         return doc
+
+
+def _around(
+    found: list[tuple[int, int]], spans: list[tuple[int, int]], reach: int | None
+) -> list[tuple[int, int]]:
+    """Parts of the token spans an exception of at most `reach` tokens overlapping one of the
+    sorted matches in `found` could lie in (the whole spans when reach is unbounded)."""
+    if reach is None:
+        return spans
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        for ms, me in found[bisect_left(found, (s, s)) :]:
+            if ms >= e:
+                break
+            lo, hi = max(s, ms - reach + 1), min(e, me + reach - 1)
+            if out and lo <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], hi))
+            elif lo < hi:
+                out.append((lo, hi))
+    return out
 
 
 def _runs(sentence_ids) -> list[tuple[int, int]]:

@@ -71,3 +71,33 @@ def test_gate_loses_no_match_inside_a_sentence(nlp, path):
                 plain.add((rm.key, sent.start + s, sent.start + e))
     assert plain, "the article should hold some claims"
     assert plain <= gated
+
+
+def test_around_covers_every_overlapping_window():
+    from audit.pipeline import _around
+
+    assert _around([(5, 7)], [(0, 20)], 3) == [(3, 9)]
+    assert _around([(5, 7), (8, 9)], [(0, 20)], 3) == [(3, 11)]  # merged
+    assert _around([(1, 2)], [(0, 4), (10, 20)], 5) == [(0, 4)]  # clipped, other span unused
+    assert _around([(5, 7)], [(0, 20)], None) == [(0, 20)]
+
+
+@pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.name)
+def test_exception_windows_keep_every_exception_that_overlaps_a_match(nlp, path):
+    """Exceptions are looked for only around their rule's matches; every exception match
+    that overlaps a match (the only ones that count) is still found."""
+    document = parse(path.name, path.read_text(encoding="utf-8"), FORMAT_BY_SUFFIX[path.suffix])
+    doc = nlp(document.text)
+    matcher = nlp.get_pipe("claims_matcher")
+    found = doc.user_data["claims_matches"]
+    hits = [(k, s, e) for k, s, e in found if not k.endswith("#except")]
+    got = {(k, s, e) for k, s, e in found if k.endswith("#except")}
+    for rm in matcher.rules:
+        if rm.exceptions is None:
+            continue
+        spans = [(s, e) for k, s, e in hits if k == rm.key]
+        for sent in doc.sents:
+            for _, xs, xe in rm.exceptions(sent):
+                x = (sent.start + xs, sent.start + xe)
+                if any(s < x[1] and x[0] < e for s, e in spans):
+                    assert (rm.key + "#except", *x) in got
