@@ -84,6 +84,8 @@ def find_claims(document: Document, doc: Doc, rulebook: RuleBook) -> list[Findin
             continue
         if rule.when["scope"] == "link" and not _inside(link_spans, link_starts, start, end, 1):
             continue
+        if rule.when["scope"] == "quote" and not _quoted(document, document.blocks[bi], start):
+            continue
         held = best.get((si, rule.category))
         if (
             held is not None
@@ -227,6 +229,21 @@ def _inside(
 
 
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _quoted(document: Document, block, start: int) -> bool:
+    """Is offset `start` in quoted words: a blockquote, or inside quotation marks in its block?
+
+    Curly and angle quotes open and close unambiguously; straight double quotes alternate.
+    Single quotes are left out: ’ is mostly an apostrophe. Only the last 2,000 characters of
+    the block count, so a huge one-block file stays linear.
+    """
+    if block.kind == "blockquote":
+        return True
+    before = document.text[max(block.start, start - 2000) : start]
+    opened = before.count("\u201c") + before.count("\u00ab")
+    closed = before.count("\u201d") + before.count("\u00bb")
+    return opened > closed or before.count('"') % 2 == 1
 _WORD = re.compile(r"[\w'\u2019-]+")
 
 

@@ -22,7 +22,7 @@ WHEN = {
     "hedged": ("suppress", "keep", "info"),
     "negated": ("suppress", "keep"),
     "question": ("suppress", "keep", "info"),
-    "scope": ("sentence", "link"),
+    "scope": ("sentence", "link", "quote"),
 }
 WHEN_DEFAULTS = {
     "cited": "keep",

@@ -219,6 +219,8 @@ class _HtmlWalker:
             self.reference_lists.add(id(node))
         if name in BLOCK:
             kind = BLOCK_KIND.get(name, self.current_kind())
+            if kind == "paragraph" and "blockquote" in self.kinds:
+                kind = "blockquote"  # <blockquote><p>: the paragraph is quoted words
             if name.startswith("h") and name[1:].isdigit():
                 level = int(name[1:])
                 if self.ref_level and level <= self.ref_level:
