@@ -244,6 +244,8 @@ def _quoted(document: Document, block, start: int) -> bool:
     opened = before.count("\u201c") + before.count("\u00ab")
     closed = before.count("\u201d") + before.count("\u00bb")
     return opened > closed or before.count('"') % 2 == 1
+
+
 _WORD = re.compile(r"[\w'\u2019-]+")
 
 
