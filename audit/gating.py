@@ -84,6 +84,25 @@ def max_length(pattern: list[dict]) -> int | None:
     return total
 
 
+def narrow(
+    spans: list[tuple[int, int]], anchors: list[tuple[int, int]], reach: int
+) -> list[tuple[int, int]]:
+    """The parts of `spans` within `reach` tokens of an anchor that starts inside them.
+
+    `anchors` are sorted (start, end) token spans; overlapping windows are merged, so each
+    token is walked once.
+    """
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        for a_start, a_end in anchors[bisect_left(anchors, (s,)) : bisect_left(anchors, (e,))]:
+            lo, hi = max(s, a_start - reach), min(e, a_end + reach)
+            if out and lo <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], hi))
+            else:
+                out.append((lo, hi))
+    return out
+
+
 def required_sets(pattern: list[dict]) -> list[frozenset[str]] | None:
     """The word sets among the required classes (kept for readability in tests)."""
     classes = required_classes(pattern) or []
@@ -200,9 +219,9 @@ class SentenceGate:
         """Narrow token spans to the windows a match of entry ri could lie in.
 
         A match holds a token of every required class, so it lies within `longest - 1` tokens
-        of a token of the class that is rarest in this document. The Matcher then walks a few
-        tokens around each such anchor instead of whole sentences: the same matches, fewer
-        tokens. `cache` is per document (class counts and positions).
+        of a token of its rarest class (ranked once: function words last). The Matcher then
+        walks a few tokens around each such anchor instead of whole sentences: the same
+        matches, fewer tokens. `cache` is per document (anchor positions per class).
         """
         reach = self.reach.get(ri)
         if reach is None or not spans:
@@ -212,16 +231,8 @@ class SentenceGate:
         where = cache.get(anchor)
         if where is None:
             column = tokens[:, anchor // 64] & (np.uint64(1) << np.uint64(anchor % 64))
-            where = cache[anchor] = np.flatnonzero(column).tolist()
-        out: list[tuple[int, int]] = []
-        for s, e in spans:
-            for p in where[bisect_left(where, s) : bisect_left(where, e)]:
-                lo, hi = max(s, p - longest + 1), min(e, p + longest)
-                if out and lo <= out[-1][1]:
-                    out[-1] = (out[-1][0], max(out[-1][1], hi))
-                else:
-                    out.append((lo, hi))
-        return out
+            where = cache[anchor] = [(p, p + 1) for p in np.flatnonzero(column).tolist()]
+        return narrow(spans, where, longest - 1)
 
     def _regex_masks(self, unique: np.ndarray) -> np.ndarray:
         """The regex classes of each token text (sorted unique ORTH hashes), cached across Docs.

@@ -8,14 +8,14 @@ rule-based sentencizer, always inside the blocks the reader found.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from audit.errors import UsageError
-from audit.gating import SentenceGate, max_length
+from audit.gating import SentenceGate, max_length, narrow
 from audit.rulebook import RuleBook
 
 # Abbreviations that end in a period but do not end a sentence in health writing.
@@ -207,10 +207,8 @@ def compile_patterns(vocab, keyed: dict[str, list[list[dict]]]) -> dict[str, lis
                         if op in ("IN", "NOT_IN") and isinstance(words, list):
                             key = (attr, op, frozenset(words))
                             score[key] = score.get(key, 0) + (1000 if i in first else 1)
-    wanted: list[tuple[str, frozenset]] = []
-    for (attr, _, words), _ in sorted(score.items(), key=lambda kv: (-kv[1], sorted(kv[0][2]))):
-        if (attr, words) not in wanted:
-            wanted.append((attr, words))
+    ranked = sorted(score.items(), key=lambda kv: (-kv[1], sorted(kv[0][2])))
+    wanted = list(dict.fromkeys((attr, words) for (attr, _, words), _ in ranked))
     free = [bit for bit in range(1, 64) if bit not in vocab.lex_attr_getters]
     flags = dict(zip(wanted, free, strict=False))  # no free bits left: the rest stay predicates
     _add_flags(
@@ -342,18 +340,17 @@ class ClaimMatcher:
             orth, like_num = arr[:, 2].astype(np.uint64), arr[:, 3]
             tokens = self.gate.token_masks(lower, orth, like_num)
             dense = self.gate.sentence_masks(tokens, starts)
-            candidates = iter(self.gate.candidates(dense, self.n_patterns))
+            candidates = self.gate.candidates(dense, self.n_patterns)
             cache: dict = {}
-            pi = 0
+            pi = -1  # gate entry: one per pattern, in rule order
             for ri, rm in enumerate(self.rules):
                 found_set: set[tuple[int, int]] = set()
                 for single in rm.per_pattern:
-                    sentences = next(candidates)
                     pi += 1
-                    if not sentences:
+                    if not candidates[pi]:
                         continue
-                    spans = _sentence_runs(sentences, bounds)
-                    for s, e in self.gate.windows(pi - 1, tokens, spans, cache):
+                    spans = _sentence_runs(candidates[pi], bounds)
+                    for s, e in self.gate.windows(pi, tokens, spans, cache):
                         found_set.update((s + ms, s + me) for _, ms, me in single(doc[s:e]))
                 if not found_set:
                     continue
@@ -388,19 +385,7 @@ def _around(
 ) -> list[tuple[int, int]]:
     """Parts of the token spans an exception of at most `reach` tokens overlapping one of the
     sorted matches in `found` could lie in (the whole spans when reach is unbounded)."""
-    if reach is None:
-        return spans
-    out: list[tuple[int, int]] = []
-    for s, e in spans:
-        for ms, me in found[bisect_left(found, (s, s)) :]:
-            if ms >= e:
-                break
-            lo, hi = max(s, ms - reach + 1), min(e, me + reach - 1)
-            if out and lo <= out[-1][1]:
-                out[-1] = (out[-1][0], max(out[-1][1], hi))
-            elif lo < hi:
-                out.append((lo, hi))
-    return out
+    return spans if reach is None else narrow(spans, found, reach - 1)
 
 
 def _runs(sentence_ids) -> list[tuple[int, int]]:
