@@ -143,3 +143,19 @@ def test_suppressed_findings_are_listed_with_their_reason(cli, tmp_path):
         r"| `a.md:2:1` | `stat-percentage` | warning | 80% | figure \| from \*legal\* |",
         "| `a.md:5:1` | `vague-studies-show` | warning | Studies show | (no reason given) |",
     ]
+
+
+def test_a_long_suppressed_list_is_cut_to_keep_the_comment_small(rulebook):
+    from dataclasses import replace
+
+    from audit.writers.markdown_report import SUPPRESSED_ROWS
+
+    base = _finding("a.md", 1, "Studies show it.", "Studies show")
+    silenced = [
+        replace(base, line=i, suppression={"kind": "disable", "reason": "ok", "line": 1})
+        for i in range(1, SUPPRESSED_ROWS + 8)
+    ]
+    md = _md([DocumentResult("a.md", suppressed=silenced)], rulebook)
+    assert f"<summary>Suppressed inline ({SUPPRESSED_ROWS + 7})</summary>" in md
+    assert len([ln for ln in md.splitlines() if ln.startswith("| `a.md:")]) == SUPPRESSED_ROWS
+    assert "7 more suppressed findings: the HTML and JSON reports list all." in md
