@@ -216,34 +216,10 @@ def iter_audit(
 
 
 def run(
-    inputs: Iterable[Input | RowInput],
-    nlp: Language,
-    rulebook: RuleBook,
-    batch_size: int = 16,
-    keep: bool = False,
-    keep_source: bool = False,
-    on_document=None,
-    fetcher=None,
-    extract_main: bool = True,
-    collect_citations: bool = False,
+    inputs: Iterable[Input | RowInput], nlp: Language, rulebook: RuleBook, **options
 ) -> list[DocumentResult]:
-    """Audit every input; results come back in input order. `keep` holds Documents for eval."""
-    results = []
-    for result in iter_audit(
-        inputs,
-        nlp,
-        rulebook,
-        batch_size=batch_size,
-        keep=keep,
-        keep_source=keep_source,
-        fetcher=fetcher,
-        extract_main=extract_main,
-        collect_citations=collect_citations,
-    ):
-        if on_document is not None:
-            on_document(result)
-        results.append(result)
-    return results
+    """Audit every input; results come back in input order. `options` are iter_audit's."""
+    return list(iter_audit(inputs, nlp, rulebook, **options))
 
 
 def all_findings(results: list[DocumentResult]) -> list[Finding]:

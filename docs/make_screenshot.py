@@ -9,27 +9,16 @@ a browser here: install Chromium with your system package manager (`apt-get inst
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (same browser set-up as the tests)
+
 OUT = ROOT / "docs" / "html-report.png"
-# Debian's Chromium; CLAIMS_AUDIT_CHROMIUM points elsewhere (another system, another build).
-CHROMIUM = os.environ.get("CLAIMS_AUDIT_CHROMIUM", "/usr/bin/chromium")
-# Without the background-networking flags Chromium reaches for the network on start.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def main() -> int:

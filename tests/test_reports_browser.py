@@ -15,20 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
-# Debian's Chromium; CLAIMS_AUDIT_CHROMIUM points elsewhere (another system, another build).
-CHROMIUM = os.environ.get("CLAIMS_AUDIT_CHROMIUM", "/usr/bin/chromium")
-# Without the background-networking flags Chromium reaches for the network on start.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAYLOAD_MD = """\
 # Studies show <script>alert(1)</script> works
 
