@@ -624,15 +624,36 @@ def cmd_eval(argv: list[str]) -> int:
     )
     p.add_argument("corpus", metavar="CORPUS_DIR")
     p.add_argument("--min-severity", choices=("info", "warning", "error"), default="warning")
-    p.add_argument("--show-errors", action="store_true", help="list false positives and negatives")
+    shown = p.add_mutually_exclusive_group()
+    shown.add_argument("--show-errors", action="store_true", help="list false positives and negatives")
+    shown.add_argument(
+        "--figures-only",
+        action="store_true",
+        help="print figures alone: no sentence of the corpus, even in error messages (blind corpora)",
+    )
+    shown.add_argument(
+        "--check-labels",
+        action="store_true",
+        help="check that every label resolves to one sentence and count them; no scoring",
+    )
     p.add_argument("--model", metavar="NAME")
     _common(p)
     args = p.parse_args(argv)
-    from audit.evaluate import evaluate, format_report
+    from audit.evaluate import evaluate, format_label_check, format_report
 
     rulebook = _rulebook(args)
-    report = evaluate(Path(args.corpus), rulebook, args.min_severity, args.model)
-    sys.stdout.write(format_report(report, args.show_errors))
+    report = evaluate(
+        Path(args.corpus),
+        rulebook,
+        args.min_severity,
+        args.model,
+        quote=not args.figures_only,
+        check_only=args.check_labels,
+    )
+    if args.check_labels:
+        sys.stdout.write(format_label_check(report))
+    else:
+        sys.stdout.write(format_report(report, args.show_errors))
     return EXIT_CLEAN
 
 
