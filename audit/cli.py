@@ -625,7 +625,9 @@ def cmd_eval(argv: list[str]) -> int:
     p.add_argument("corpus", metavar="CORPUS_DIR")
     p.add_argument("--min-severity", choices=("info", "warning", "error"), default="warning")
     shown = p.add_mutually_exclusive_group()
-    shown.add_argument("--show-errors", action="store_true", help="list false positives and negatives")
+    shown.add_argument(
+        "--show-errors", action="store_true", help="list false positives and negatives"
+    )
     shown.add_argument(
         "--figures-only",
         action="store_true",
