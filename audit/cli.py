@@ -8,13 +8,13 @@ stderr; no traceback reaches the user.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 from audit import __version__
 from audit.errors import AuditError, UsageError
+from audit.output import same_file, write_report
 from audit.writers import WRITERS
 
 PROG = "claims-audit"
@@ -299,7 +299,7 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
     for target in targets.values():
         sources = [i.fs_path for i in inputs if i.fs_path is not None]
         sources += [Path(c) for c in corpus_files]
-        if target is not None and any(p.resolve() == target.resolve() for p in sources):
+        if target is not None and any(same_file(p, target) for p in sources):
             raise UsageError(f"{target}: refusing to overwrite an input file with the report")
     baseline = None
     baseline_path = Path(args.baseline) if args.baseline else config.baseline
@@ -368,7 +368,7 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
         from audit.baseline import render_baseline
 
         findings = [f for r in results for f in r.findings]
-        _write_atomic(Path(args.output), render_baseline(findings))
+        write_report(Path(args.output), render_baseline(findings))
         print(f"{PROG}: recorded {len(findings)} findings in {args.output}", file=sys.stderr)
         return EXIT_ERROR if missing or any(r.error for r in results) else EXIT_CLEAN
 
@@ -387,7 +387,7 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
         if target is None:
             sys.stdout.write(text)
         else:
-            _write_atomic(target, text)
+            write_report(target, text)
     if args.no_exit:
         return EXIT_CLEAN
     if missing or any(r.error for r in results):
@@ -568,32 +568,14 @@ def _check_links(results, fetcher, rulebook, args) -> None:
 def _targets(formats: list[str], args) -> dict[str, Path | None]:
     """Where each format goes: stdout (None), -o FILE, or DIR/claims-audit.EXT."""
     if args.out_dir:
+        out_dir = Path(args.out_dir)
+        if out_dir.exists() and not out_dir.is_dir():
+            raise UsageError(f"--out-dir {out_dir}: not a folder")
         return {
             f: Path(args.out_dir) / f"claims-audit.{WRITERS.get(f, ('', f))[1]}" for f in formats
         }
-    return {formats[0]: Path(args.output) if args.output else None}
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside the target and rename, so a report is never half-written."""
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    output = args.output
+    return {formats[0]: None if output is None or output == "-" else Path(output)}
 
 
 def cmd_rules(argv: list[str]) -> int:

@@ -19,8 +19,6 @@ import json.encoder
 import os
 import pickle
 import shutil
-import sys
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +27,7 @@ from typing import IO, Any
 from audit import __version__
 from audit.engine import DocumentResult
 from audit.findings import SEVERITY_RANK, Finding, sort_key
+from audit.output import Output, make_workdir
 
 SCHEMA_VERSION = 1
 RUN_BYTES = 16_000_000  # rendered findings held before a sorted run is written to disk
@@ -120,43 +119,13 @@ class Totals:
         }
 
 
-class _Output:
-    """stdout, or a temporary file beside the target renamed into place on success."""
-
-    def __init__(self, target: Path | None) -> None:
-        self.target = target
-        self.tmp: str | None = None
-        if target is None:
-            self.fh: IO[str] = sys.stdout
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-            self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
-
-    def commit(self) -> None:
-        if self.target is None:
-            self.fh.flush()
-            return
-        self.fh.close()
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(self.tmp, 0o666 & ~mask)  # mkstemp makes 0600; a report is an ordinary file
-        os.replace(self.tmp, self.target)
-        self.tmp = None
-
-    def abort(self) -> None:
-        if self.tmp is not None:
-            self.fh.close()
-            Path(self.tmp).unlink(missing_ok=True)
-
-
 class JSONStream:
     """The versioned JSON report (schema_version 1), written incrementally."""
 
     def __init__(self, target: Path | None, fail_on: str) -> None:
-        self.out = _Output(target)
+        self.out = Output(target)
         self.totals = Totals(fail_on)
-        self.dir = tempfile.mkdtemp(prefix="claims-audit-json-")
+        self.dir = make_workdir("json")
         # open across add() calls, closed in cleanup()
         self.documents = open(os.path.join(self.dir, "documents"), "w+", encoding="utf-8")  # noqa: SIM115
         self.suppressed = open(os.path.join(self.dir, "suppressed"), "w+", encoding="utf-8")  # noqa: SIM115
@@ -237,7 +206,7 @@ class JSONLinesStream:
     """One finding per line, as the JSON report's finding objects, written straight through."""
 
     def __init__(self, target: Path | None, fail_on: str) -> None:
-        self.out = _Output(target)
+        self.out = Output(target)
         self.totals = Totals(fail_on)
 
     def add(self, r: DocumentResult) -> None:

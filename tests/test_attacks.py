@@ -1,0 +1,101 @@
+"""Attacks on the command line's outputs and inputs (issue 11), each in a temporary folder.
+
+Nothing here touches the machine's own devices or files: devices and FIFOs are made inside
+tmp_path, and standard output is reached through a link to /proc/self/fd/1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+
+import pytest
+
+ARTICLE = "Studies show that 80% of clients sleep better.\n"
+
+
+@pytest.fixture
+def article(tmp_path):
+    (tmp_path / "a.md").write_text(ARTICLE)
+    return "a.md"
+
+
+def test_dash_output_means_standard_output(cli, tmp_path, article):
+    r = cli(article, "--format", "json", "-o", "-")
+    assert r.returncode == 1
+    assert json.loads(r.stdout)["summary"]["findings"] >= 2
+    assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "sarif", "text"])
+def test_link_to_standard_output_is_written_not_replaced(cli, tmp_path, article, fmt):
+    (tmp_path / "stdout").symlink_to("/proc/self/fd/1")
+    r = cli(article, "--format", fmt, "-o", "stdout")
+    assert "Studies show" in r.stdout or "80%" in r.stdout
+    assert (tmp_path / "stdout").is_symlink()
+
+
+def test_fifo_target_receives_the_report(cli, tmp_path, article):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    r = cli(article, "--format", "json", "-o", "pipe")
+    out, _ = reader.communicate(timeout=60)
+    assert r.returncode == 1, r.stderr
+    assert json.loads(out)["summary"]["findings"] >= 2
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+def test_device_target_is_written_not_replaced(cli, tmp_path, article):
+    null = tmp_path / "null"
+    try:
+        os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # a /dev/null of our own
+    except PermissionError:
+        pytest.skip("making a device node needs root")
+    r = cli(article, "--format", "json", "-o", str(null))
+    assert r.returncode == 1, r.stderr
+    assert stat.S_ISCHR(null.lstat().st_mode)
+
+
+def test_report_through_a_symlink_replaces_the_file_and_keeps_the_link(cli, tmp_path, article):
+    (tmp_path / "real.json").write_text("{}")
+    (tmp_path / "link.json").symlink_to("real.json")
+    cli(article, "--format", "json", "-o", "link.json")
+    assert (tmp_path / "link.json").is_symlink()
+    assert json.loads((tmp_path / "real.json").read_text())["summary"]["findings"] >= 2
+
+
+@pytest.mark.parametrize("fmt", ["json", "html"])
+def test_rewritten_report_keeps_its_permissions(cli, tmp_path, article, fmt):
+    cli(article, "--format", fmt, "-o", "r.out")
+    os.chmod(tmp_path / "r.out", 0o600)
+    cli(article, "--format", fmt, "-o", "r.out")
+    assert stat.S_IMODE((tmp_path / "r.out").stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-o", "."], ".: is a folder"),
+        (["--out-dir", "a.md", "--format", "json,sarif"], "a.md: not a folder"),
+    ],
+)
+def test_bad_output_paths_are_one_line(cli, tmp_path, article, args, message):
+    r = cli(article, *args)
+    assert r.returncode == 2
+    assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert message in r.stderr and "internal error" not in r.stderr
+
+
+def test_leftover_temporary_report_of_a_killed_run_is_removed(cli, tmp_path, article):
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    leftover = tmp_path / f".r.json.{dead.pid}.abc123.claims-audit-tmp"
+    leftover.write_text("half a report")
+    mine = tmp_path / f".r.json.{os.getpid()}.abc123.claims-audit-tmp"  # a live writer's
+    mine.write_text("in progress")
+    cli(article, "--format", "json", "-o", "r.json")
+    assert not leftover.exists()
+    assert mine.exists()
