@@ -259,6 +259,7 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
         changed = changed_lines(args.diff)
     fetcher = None
     url_args: list[str] = []
+    empty_sources: list[str] = []  # a URL list or sitemap that named nothing: an input error
     if args.urls or args.sitemap or args.check_links or any("://" in p for p in args.paths):
         from audit.fetch import Fetcher, Limits
 
@@ -272,23 +273,37 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
         if args.urls:
             from audit.sitemap import read_url_list
 
-            url_args += read_url_list(Path(args.urls))
+            listed = read_url_list(Path(args.urls))
+            if not listed:
+                empty_sources.append(f"{args.urls}: the URL list holds no URLs")
+            url_args += listed
         if args.sitemap:
             from audit.sitemap import sitemap_urls
 
             try:
-                url_args += sitemap_urls(fetcher, args.sitemap)
+                listed = sitemap_urls(fetcher, args.sitemap)
             except AuditError as exc:
                 raise UsageError(str(exc)) from None
+            if not listed:
+                empty_sources.append(f"{args.sitemap}: the sitemap lists no pages")
+            url_args += listed
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be 1 or more")
     corpus_files, spec = _corpus_args(args)
     paths = [p for p in args.paths if p not in corpus_files]
-    default_paths = [] if url_args or corpus_files else ["."]
+    # The current folder only when no input of any kind was given: an empty sitemap or URL
+    # list must not turn into an audit of whatever folder the command ran in.
+    default_paths = [] if args.paths or args.urls or args.sitemap else ["."]
     import audit.inputs
 
     audit.inputs.MAX_FILE_BYTES = args.max_file_size  # read by every reader, workers included
-    inputs, missing = discover([*(paths or default_paths), *url_args], args.input_format)
+    walk_notes: list[str] = []
+    inputs, missing = discover(
+        [*(paths or default_paths), *url_args], args.input_format, walk_notes
+    )
+    for note in walk_notes:
+        print(f"{PROG}: warning: {note}", file=sys.stderr)
+    missing += empty_sources
     inputs = [
         i
         for i in inputs

@@ -24,8 +24,17 @@ class Input:
     url: str | None = None  # a page to fetch
 
 
-def discover(args: list[str], input_format: str = "auto") -> tuple[list[Input], list[str]]:
-    """Expand files and folders (recursively, in sorted order); report paths that do not exist."""
+def discover(
+    args: list[str], input_format: str = "auto", notes: list[str] | None = None
+) -> tuple[list[Input], list[str]]:
+    """Expand files and folders (recursively, in sorted order); report paths that do not exist.
+
+    A folder walk audits a symlinked file only when the file it points to is one the walk
+    could have found itself: inside the folder, outside hidden and skipped folders such as
+    .git, with a document suffix. Otherwise a pull request adding `notes.md -> ../.git/config`
+    would put the repository's credentials into the report. Such links are skipped with a
+    line in `notes`; a symlink named on the command line is still read.
+    """
     inputs: list[Input] = []
     errors: list[str] = []
     seen: set[str] = set()
@@ -41,11 +50,18 @@ def discover(args: list[str], input_format: str = "auto") -> tuple[list[Input], 
             continue
         p = Path(arg)
         if p.is_dir():
+            top = p.resolve()
             for root, dirs, files in os.walk(p):  # does not follow symlinked folders
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
                 for name in sorted(files):
                     fp = Path(root) / name
                     fmt = FORMAT_BY_SUFFIX.get(fp.suffix.lower())
+                    if fmt and fp.is_symlink():
+                        why = _unsafe_link(fp, top)
+                        if why:
+                            if notes is not None:
+                                notes.append(f"{fp.as_posix()}: symlink {why}, skipped")
+                            continue
                     if fmt and fp.as_posix() not in seen:
                         seen.add(fp.as_posix())
                         inputs.append(Input(fp.as_posix(), fp, fmt, explicit=False))
@@ -59,6 +75,23 @@ def discover(args: list[str], input_format: str = "auto") -> tuple[list[Input], 
         else:
             errors.append(f"{arg}: no such file or directory")
     return inputs, errors
+
+
+def _unsafe_link(link: Path, top: Path) -> str | None:
+    """Why a symlinked file found in a walk of `top` must not be read (None: it may be)."""
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None  # broken or looping: reading it reports the problem
+    try:
+        parts = target.relative_to(top).parts
+    except ValueError:
+        return "to a file outside the audited folder"
+    if any(part in SKIP_DIRS or part.startswith(".") for part in parts[:-1]):
+        return "into a hidden or skipped folder"
+    if parts[-1].startswith(".") or target.suffix.lower() not in FORMAT_BY_SUFFIX:
+        return "to a file that is not a document"
+    return None
 
 
 def decode(data: bytes, name: str) -> tuple[str, list[str]]:

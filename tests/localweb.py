@@ -31,6 +31,30 @@ GOOD = (
 )
 
 
+CHARSET_PAGE = (
+    "<html><head><title>Tea</title></head><body><main><p>Caf\u00e9 owners say our tea cures"
+    " colds in 90% of cases and studies show it relieves pain.</p></main></body></html>"
+)
+
+# A page whose claims sit in the title, the meta description and image alt text as well as
+# the article: audited alike whether served or read from a file.
+HEAD_AND_ALT = """<!DOCTYPE html>
+<html><head><title>Miracle tea cures colds in 90% of cases</title>
+<meta name="description" content="Studies show our tea relieves sinus pain in one day.">
+</head><body>
+<nav><a href="/">Home</a> <a href="/shop">Shop</a></nav>
+<main><article>
+<h1>Our ginger tea</h1>
+<p>Our ginger tea soothes sore throats and boosts immunity within hours of the first cup.</p>
+<p>Brew one bag in hot water for five minutes, then add honey or lemon to taste.</p>
+<p>The tea is grown on small farms and packed by hand in our workshop near the coast.</p>
+<p>Each box holds twenty bags, and every order ships in recyclable paper packaging.</p>
+<img src="/tea.jpg" alt="Doctors recommend this tea to 9 out of 10 patients">
+</article></main>
+<footer>Copyright 2026 Ginger Co.</footer>
+</body></html>"""
+
+
 class Handler(BaseHTTPRequestHandler):
     hits: dict[str, int] = {}
 
@@ -120,6 +144,34 @@ class Handler(BaseHTTPRequestHandler):
                 f"<html><body><main><h1>Page {n}</h1><p>Our drip boosts immunity for "
                 f"{n} out of 10 clients within a week of treatment.</p></main></body></html>".encode(),
             )
+        elif path == "/empty-sitemap.xml":
+            xml = '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>'
+            self._send(200, xml.encode(), ctype="application/xml")
+        elif (
+            path == "/drip"
+        ):  # a body sent one byte at a time: each read is quick, the whole is not
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "600")
+            self.end_headers()
+            try:
+                for _ in range(600):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+        elif path.startswith("/charset/"):  # a page that declares the charset named in the path
+            label = path.split("/")[2]
+            body = CHARSET_PAGE.encode("utf-8")
+            where = self.path.split("?")[1] if "?" in self.path else "header"
+            if where == "meta":
+                body = CHARSET_PAGE.replace("<head>", f'<head><meta charset="{label}">').encode()
+                self._send(200, body, ctype="text/html")
+            else:
+                self._send(200, body, ctype=f"text/html; charset={label}")
+        elif path == "/head-and-alt.html":
+            self._send(200, HEAD_AND_ALT.encode())
         else:
             self._send(404, b"no such page")
 

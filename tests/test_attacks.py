@@ -99,3 +99,57 @@ def test_leftover_temporary_report_of_a_killed_run_is_removed(cli, tmp_path, art
     cli(article, "--format", "json", "-o", "r.json")
     assert not leftover.exists()
     assert mine.exists()
+
+
+# 2. Folder walks and symlinks
+
+
+def test_walk_skips_symlinks_out_of_the_tree_and_into_git(cli, tmp_path):
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / ".git" / "config").write_text("url = https://x-access-token:SECRET@github.com/o/r\n")
+    (repo / "docs").mkdir()
+    (repo / "docs" / "post.md").write_text(ARTICLE)
+    (repo / "docs" / "notes.md").symlink_to("../.git/config")
+    outside = tmp_path / "outside.md"
+    outside.write_text("Experts agree TOKEN-OUTSIDE works.\n")
+    (repo / "docs" / "linked.md").symlink_to(outside)
+    (repo / "docs" / "alias.md").symlink_to("post.md")  # inside the tree: audited
+    r = cli("repo", "--format", "json")
+    report = json.loads(r.stdout)
+    paths = [d["path"] for d in report["documents"]]
+    assert paths == ["repo/docs/alias.md", "repo/docs/post.md"]
+    assert "SECRET" not in r.stdout and "TOKEN-OUTSIDE" not in r.stdout
+    assert "repo/docs/notes.md: symlink into a hidden or skipped folder, skipped" in r.stderr
+    assert "repo/docs/linked.md: symlink to a file outside the audited folder, skipped" in r.stderr
+    assert r.returncode == 1  # a note, not an input error
+
+
+def test_named_symlink_is_still_read(cli, tmp_path):
+    (tmp_path / "target.md").write_text(ARTICLE)
+    (tmp_path / "named.md").symlink_to(tmp_path / "target.md")
+    r = cli("named.md", "--format", "json")
+    assert json.loads(r.stdout)["documents"][0]["findings"] >= 2
+
+
+# 6. Empty URL lists and sitemaps
+
+
+def test_empty_url_list_does_not_audit_the_current_folder(cli, tmp_path):
+    (tmp_path / "urls.txt").write_text("# nothing yet\n")
+    (tmp_path / "local.md").write_text(ARTICLE)
+    r = cli("--urls", "urls.txt", "--format", "json")
+    assert r.returncode == 2
+    assert json.loads(r.stdout)["documents"] == []
+    assert "urls.txt: the URL list holds no URLs" in r.stderr
+
+
+def test_empty_sitemap_does_not_audit_the_current_folder(cli, tmp_path):
+    from tests.localweb import LocalWeb
+
+    (tmp_path / "local.md").write_text(ARTICLE)
+    with LocalWeb() as web:
+        r = cli("--sitemap", f"{web.base}/empty-sitemap.xml", "--allow-private", "--format", "json")
+    assert r.returncode == 2
+    assert json.loads(r.stdout)["documents"] == []
+    assert "the sitemap lists no pages" in r.stderr
