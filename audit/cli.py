@@ -310,6 +310,13 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
         if (i.explicit or config.selects(i.path))
         and (changed is None or (i.fs_path is not None and i.fs_path.resolve() in changed))
     ]
+    if changed and not inputs:
+        print(
+            f"{PROG}: --diff {args.diff}: {len(changed)} changed "
+            f"{'file' if len(changed) == 1 else 'files'}, none of them a document to audit "
+            "(.md, .markdown, .html, .htm, .txt) under the paths given",
+            file=sys.stderr,
+        )
     targets = _targets(formats, args)
     for target in targets.values():
         sources = [i.fs_path for i in inputs if i.fs_path is not None]

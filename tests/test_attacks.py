@@ -153,3 +153,50 @@ def test_empty_sitemap_does_not_audit_the_current_folder(cli, tmp_path):
     assert r.returncode == 2
     assert json.loads(r.stdout)["documents"] == []
     assert "the sitemap lists no pages" in r.stderr
+
+
+# 3. --diff and awkward file names
+
+
+def _git(cwd, *args):
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org"}
+    env |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    subprocess.run(["git", *args], cwd=cwd, check=True, env=env, capture_output=True)
+
+
+@pytest.mark.parametrize(
+    "name", ["with space.md", 'quote"d.md', "tab\there.md", "back\\slash.md", "café ünï.md"]
+)
+def test_diff_finds_changed_files_with_awkward_names(cli, tmp_path, name):
+    _git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / name).write_text("A plain first line.\n")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "first")
+    (tmp_path / name).write_text("A plain first line.\nExperts agree our drip cures colds.\n")
+    r = cli("--diff", "HEAD", "--format", "json")
+    report = json.loads(r.stdout)
+    assert [d["path"] for d in report["documents"]] == [name]
+    assert {f["line"] for f in report["findings"]} == {2}
+    assert r.returncode == 1
+
+
+def test_diff_says_when_it_selects_files_but_audits_none(cli, tmp_path):
+    _git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / "app.py").write_text("x = 1\n")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "first")
+    (tmp_path / "app.py").write_text("x = 2\n")
+    r = cli("--diff", "HEAD")
+    assert r.returncode == 0
+    assert "--diff HEAD: 1 changed file, none of them a document to audit" in r.stderr
+
+
+def test_diff_unknown_ref_names_it_and_hints_at_fetch_depth(cli, tmp_path):
+    _git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / "a.md").write_text("Hi.\n")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "first")
+    r = cli("--diff", "origin/main")
+    assert r.returncode == 2
+    assert "--diff origin/main: no such commit" in r.stderr and "fetch-depth" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
