@@ -3,7 +3,7 @@
 
 import sys
 
-from audit.cli import main
+from audit.launch import main
 
 if __name__ == "__main__":
     sys.exit(main())

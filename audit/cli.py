@@ -21,6 +21,34 @@ PROG = "claims-audit"
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse with usage errors on one line, like every other error (exit 2)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
+def _number(kind: type, minimum: float | None = None, above: float | None = None):
+    """An argparse type: a finite int or float within bounds (a usage error, exit 2, if not)."""
+    import math
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+        if minimum is not None and value < minimum:
+            raise argparse.ArgumentTypeError(f"must be {minimum:g} or more, not {text}")
+        if above is not None and value <= above:
+            raise argparse.ArgumentTypeError(f"must be more than {above:g}, not {text}")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--rules",
@@ -35,7 +63,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def audit_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = OneLineParser(
         prog=PROG,
         description="Flag health claims that need a citation or an edit before publication.",
         epilog="Other commands: `%(prog)s rules [show ID]`, `%(prog)s eval CORPUS_DIR`, "
@@ -88,20 +116,32 @@ def audit_parser() -> argparse.ArgumentParser:
         "--cache-dir", metavar="DIR", help="link-check cache (default: ~/.cache/claims-audit)"
     )
     web.add_argument(
-        "--cache-ttl", type=float, default=24.0, metavar="HOURS", help="cache expiry (default 24)"
+        "--cache-ttl",
+        type=_number(float, minimum=0),
+        default=24.0,
+        metavar="HOURS",
+        help="cache expiry (default 24)",
     )
     web.add_argument(
         "--no-extract", action="store_true", help="audit whole web pages, not only the main content"
     )
     web.add_argument(
-        "--timeout", type=float, default=15.0, metavar="SECONDS", help="read timeout per request"
+        "--timeout",
+        type=_number(float, above=0),
+        default=30.0,
+        metavar="SECONDS",
+        help="time allowed for each request, from connecting to the last byte (default 30)",
     )
     web.add_argument(
-        "--max-bytes", type=int, default=5_000_000, metavar="N", help="cap on a fetched body"
+        "--max-bytes",
+        type=_number(int, minimum=1),
+        default=5_000_000,
+        metavar="N",
+        help="cap on a fetched body",
     )
     p.add_argument(
         "--max-file-size",
-        type=int,
+        type=_number(int, minimum=1),
         default=20_000_000,
         metavar="BYTES",
         help="refuse files larger than this (default 20 MB)",
@@ -114,7 +154,7 @@ def audit_parser() -> argparse.ArgumentParser:
     scale = p.add_argument_group("scale and corpus exports")
     scale.add_argument(
         "--jobs",
-        type=int,
+        type=_number(int, minimum=1),
         metavar="N",
         help="worker processes (default: all cores; 1 audits in this process)",
     )
@@ -144,7 +184,7 @@ def audit_parser() -> argparse.ArgumentParser:
     )
     scale.add_argument(
         "--partitions",
-        type=int,
+        type=_number(int, minimum=1),
         metavar="N",
         help="Dask partitions for a folder of files (default: 4 per worker)",
     )
@@ -163,7 +203,7 @@ def audit_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
-    p.add_argument("--batch-size", type=int, default=16, help=argparse.SUPPRESS)
+    p.add_argument("--batch-size", type=_number(int, minimum=1), default=16, help=argparse.SUPPRESS)
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     _common(p)
     return p
@@ -265,7 +305,7 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
 
         fetcher = Fetcher(
             Limits(
-                read_timeout=args.timeout,
+                deadline=args.timeout,
                 max_bytes=args.max_bytes,
                 allow_private=args.allow_private,
             )
@@ -287,8 +327,6 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
             if not listed:
                 empty_sources.append(f"{args.sitemap}: the sitemap lists no pages")
             url_args += listed
-    if args.jobs is not None and args.jobs < 1:
-        raise UsageError("--jobs must be 1 or more")
     corpus_files, spec = _corpus_args(args)
     paths = [p for p in args.paths if p not in corpus_files]
     # The current folder only when no input of any kind was given: an empty sitemap or URL
@@ -601,7 +639,7 @@ def _targets(formats: list[str], args) -> dict[str, Path | None]:
 
 
 def cmd_rules(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(prog=f"{PROG} rules", description="List rules, or show one.")
+    p = OneLineParser(prog=f"{PROG} rules", description="List rules, or show one.")
     p.add_argument("action", nargs="?", choices=("list", "show"), default="list")
     p.add_argument("rule_id", nargs="?", metavar="ID")
     _common(p)
@@ -622,7 +660,7 @@ def cmd_rules(argv: list[str]) -> int:
 
 
 def cmd_eval(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(
+    p = OneLineParser(
         prog=f"{PROG} eval",
         description="Precision, recall and F1 per category on a labelled corpus folder.",
     )
@@ -670,21 +708,9 @@ COMMANDS = {
 }
 
 
-class Terminated(BaseException):  # not caught by per-document "except Exception"
-    """SIGTERM: stop like Ctrl-C (reports are written atomically, so none is left half-done)."""
-
-
-def _on_sigterm(signum, frame) -> None:
-    raise Terminated()
-
-
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; Ctrl-C and SIGTERM are audit.launch's to report (it wraps this)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    import signal
-    import threading
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         if argv and argv[0] in COMMANDS:
             return COMMANDS[argv[0]](argv[1:])
@@ -692,12 +718,6 @@ def main(argv: list[str] | None = None) -> int:
     except AuditError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted; reports written before now are intact", file=sys.stderr)
-        return 130
-    except Terminated:
-        print(f"{PROG}: terminated; reports written before now are intact", file=sys.stderr)
-        return 143
     except BrokenPipeError:
         return EXIT_CLEAN
     except SystemExit as exc:  # argparse: --help (0) and usage errors (2)

@@ -122,7 +122,7 @@ def documents(
                     fmt = "html" if "html" in page.content_type else "markdown"
                     if page.content_type == "text/plain":
                         fmt = "text"
-                    text, notes = page.text, []
+                    text, notes = page.text, page.notes
                 else:
                     text, fmt, notes = read(inp)
                 result.format = fmt

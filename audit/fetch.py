@@ -1,6 +1,7 @@
 """HTTP for live pages and cited links: one requests.Session with the limits a crawler needs.
 
-Connect/read timeouts, retries with backoff for 429 and 5xx that honour Retry-After (urllib3
+An overall deadline per request (connect, redirects, retries and body included), connect and
+read timeouts within it, retries with backoff for 429 and 5xx that honour Retry-After (urllib3
 Retry), a clear User-Agent, a redirect limit, a body-size cap enforced while streaming, a
 content-type check, and charset handling (header, then <meta charset>, then UTF-8). Only http
 and https are fetched.
@@ -9,7 +10,10 @@ and https are fetched.
 from __future__ import annotations
 
 import re
+import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -33,6 +37,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 class Limits:
     connect_timeout: float = 5.0
     read_timeout: float = 15.0
+    deadline: float = 30.0  # a whole request: connect, redirects, retries, the last byte
     max_bytes: int = 5_000_000
     max_redirects: int = 5
     retries: int = 3
@@ -47,6 +52,7 @@ class Page:
     status: int
     content_type: str
     text: str
+    notes: list[str]
 
 
 class Fetcher:
@@ -54,7 +60,6 @@ class Fetcher:
 
     def __init__(self, limits: Limits | None = None) -> None:
         import requests
-        from requests.adapters import HTTPAdapter
         from urllib3.util.retry import Retry
 
         self.limits = limits or Limits()
@@ -73,7 +78,7 @@ class Fetcher:
             respect_retry_after_header=True,
             raise_on_status=False,
         )
-        adapter_class = HTTPAdapter if self.limits.allow_private else _peer_checking_adapter()
+        adapter_class = _guarded_adapter(check_peers=not self.limits.allow_private)
         adapter = adapter_class(max_retries=retry, pool_connections=16, pool_maxsize=16)
         self.session = requests.Session()
         self.session.mount("http://", adapter)
@@ -104,22 +109,53 @@ class Fetcher:
 
     @property
     def timeout(self) -> tuple[float, float]:
-        return (self.limits.connect_timeout, self.limits.read_timeout)
+        lim = self.limits
+        return (min(lim.connect_timeout, lim.deadline), min(lim.read_timeout, lim.deadline))
+
+    @contextmanager
+    def deadline(self, url: str) -> Iterator[_Deadline]:
+        """Bound everything done inside to `limits.deadline` seconds.
+
+        Timeouts in requests are per socket operation, so a server that sends one byte a
+        second holds a download for as long as it likes. When the deadline passes, every
+        connection this thread used for the request is shut down, which ends any read in
+        progress at once; the caller then reports the page as too slow.
+        """
+        d = _Deadline(url, self.limits.deadline)
+        _current.deadline = d
+        timer = threading.Timer(self.limits.deadline, d.expire)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield d
+        except Exception as exc:
+            if d.expired and not isinstance(exc, PrivatePeer):
+                raise d.error() from None
+            raise
+        finally:
+            timer.cancel()
+            _current.deadline = None
+        if d.expired:
+            raise d.error()
 
     def get_page(self, url: str) -> Page:
-        """Fetch a page to audit: text types only, within the size cap."""
+        """Fetch a page to audit: text types only, within the size cap and the deadline."""
         import requests
 
         self.check(url)
         try:
-            with self.session.get(url, timeout=self.timeout, stream=True) as r:
+            with (
+                self.deadline(url),
+                self.session.get(url, timeout=self.timeout, stream=True) as r,
+            ):
                 ctype = r.headers.get("Content-Type", "").split(";")[0].strip().lower()
                 if r.status_code >= 400:
                     raise InputError(f"{url}: HTTP {r.status_code} {r.reason or ''}".rstrip())
                 if ctype and not ctype.startswith(TEXT_TYPES):
                     raise InputError(f"{url}: not an HTML or text page (Content-Type: {ctype})")
                 body = read_capped(r, self.limits.max_bytes, url)
-                return Page(url, r.url, r.status_code, ctype or "text/html", decode(body, r, ctype))
+                text, notes = decode(body, r, ctype)
+                return Page(url, r.url, r.status_code, ctype or "text/html", text, notes)
         except PrivatePeer as exc:
             raise InputError(f"{url}: {exc.reason}") from None
         except requests.exceptions.TooManyRedirects:
@@ -134,6 +170,49 @@ class Fetcher:
             raise InputError(f"{url}: cannot connect ({_reason(exc)})") from None
         except requests.exceptions.RequestException as exc:
             raise InputError(f"{url}: request failed ({_reason(exc)})") from None
+
+
+class _Deadline:
+    """The sockets one request used, shut down together when its time is up.
+
+    Sockets, not connections: http.client drops a connection's socket once a response that
+    ends with the connection has its headers, while the body is still being read from it.
+    """
+
+    def __init__(self, url: str, seconds: float) -> None:
+        self.url = url
+        self.seconds = seconds
+        self.expired = False
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+
+    def add(self, sock: socket.socket) -> None:
+        with self._lock:
+            if self.expired:
+                raise self.error()
+            self._sockets.append(sock)
+
+    def expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            with suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def error(self) -> InputError:
+        return InputError(
+            f"{self.url}: timed out: no complete response within {self.seconds:g} s, stopped"
+        )
+
+
+_current = threading.local()  # the deadline of the request this thread is making
+
+
+def _register(sock) -> None:
+    d = getattr(_current, "deadline", None)
+    if d is not None and sock is not None:
+        d.add(sock)
 
 
 def check_url(url: str, allow_private: bool = False) -> None:
@@ -175,8 +254,9 @@ class PrivatePeer(InputError):
         super().__init__(f"{host}: {self.reason}")
 
 
-def _peer_checking_adapter():
-    """An HTTPAdapter whose direct connections check the address the socket reached.
+def _guarded_adapter(check_peers: bool):
+    """An HTTPAdapter whose connections obey the request deadline and, unless private
+    addresses are allowed, check the address the socket reached.
 
     check_url resolves a name before the request and urllib3 resolves it again to connect; a
     name that answers with a public address first and a private one next (DNS rebinding)
@@ -189,6 +269,8 @@ def _peer_checking_adapter():
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
     def checked(sock, host: str):
+        if not check_peers:
+            return sock
         try:
             peer = sock.getpeername()[0]
         except OSError:
@@ -198,29 +280,47 @@ def _peer_checking_adapter():
             raise PrivatePeer(host, peer)
         return sock
 
-    class CheckedHTTPConnection(HTTPConnection):
+    class GuardedHTTPConnection(HTTPConnection):
         def _new_conn(self):
             return checked(super()._new_conn(), self.host)
 
-    class CheckedHTTPSConnection(HTTPSConnection):
+        def connect(self):
+            super().connect()
+            _register(self.sock)
+
+        def request(self, *args, **kwargs):
+            if self.sock is not None:  # a kept-alive connection: connect() is not called
+                _register(self.sock)
+            return super().request(*args, **kwargs)
+
+    class GuardedHTTPSConnection(HTTPSConnection):
         def _new_conn(self):
             return checked(super()._new_conn(), self.host)
 
-    class CheckedHTTPPool(HTTPConnectionPool):
-        ConnectionCls = CheckedHTTPConnection
+        def connect(self):
+            super().connect()
+            _register(self.sock)
 
-    class CheckedHTTPSPool(HTTPSConnectionPool):
-        ConnectionCls = CheckedHTTPSConnection
+        def request(self, *args, **kwargs):
+            if self.sock is not None:  # a kept-alive connection: connect() is not called
+                _register(self.sock)
+            return super().request(*args, **kwargs)
 
-    class PeerCheckingAdapter(HTTPAdapter):
+    class GuardedHTTPPool(HTTPConnectionPool):
+        ConnectionCls = GuardedHTTPConnection
+
+    class GuardedHTTPSPool(HTTPSConnectionPool):
+        ConnectionCls = GuardedHTTPSConnection
+
+    class GuardedAdapter(HTTPAdapter):
         def init_poolmanager(self, *args, **kwargs) -> None:
             super().init_poolmanager(*args, **kwargs)
             self.poolmanager.pool_classes_by_scheme = {
-                "http": CheckedHTTPPool,
-                "https": CheckedHTTPSPool,
+                "http": GuardedHTTPPool,
+                "https": GuardedHTTPSPool,
             }
 
-    return PeerCheckingAdapter
+    return GuardedAdapter
 
 
 def _addresses(host: str, port: int) -> list[str]:
@@ -266,24 +366,60 @@ def read_capped(response, cap: int, url: str) -> bytes:
     return b"".join(chunks)
 
 
-def decode(body: bytes, response, ctype: str) -> str:
-    """Header charset, else <meta charset> for HTML, else UTF-8 (with replacement)."""
-    import codecs
+def decode(body: bytes, response, ctype: str) -> tuple[str, list[str]]:
+    """Decode a body as a browser would, with notes for what a browser would ignore.
 
-    charset = None
-    if "charset=" in response.headers.get("Content-Type", "").lower():
-        charset = response.encoding
-    if charset is None and "html" in (ctype or "html"):
-        m = _META_CHARSET.search(body[:4096])
-        if m:
-            charset = m.group(1).decode("ascii", "replace")
+    A byte-order mark wins; then the Content-Type charset; then, for HTML, a <meta> charset
+    in the first 1,024 bytes. Only WHATWG encoding labels count (webencodings holds the
+    standard's table): a page declaring cp037, utf-32 or punycode is decoded as a browser
+    would decode it, not with the codec Python happens to have, and the note says so. A
+    <meta> declaring UTF-16 means UTF-8, as in the HTML standard. With nothing usable
+    declared, UTF-8 when the bytes are valid UTF-8, else windows-1252.
+    """
+    import webencodings
+
+    notes: list[str] = []
     if body.startswith(b"\xef\xbb\xbf"):
-        charset = "utf-8-sig"
+        return body[3:].decode("utf-8", errors="replace"), notes
+    if body.startswith((b"\xff\xfe", b"\xfe\xff")):
+        name = "utf-16-le" if body.startswith(b"\xff\xfe") else "utf-16-be"
+        return body[2:].decode(name, errors="replace"), notes
+    declared = [("Content-Type header", _header_charset(response))]
+    if "html" in (ctype or "html"):
+        m = _META_CHARSET.search(body[:1024])
+        declared.append(("<meta> charset", m.group(1).decode("ascii", "replace") if m else None))
+    for where, label in declared:
+        if not label:
+            continue
+        encoding = webencodings.lookup(label)
+        if encoding is None:
+            notes.append(
+                f"{response.url}: the {where} names {label!r}, which is not a web encoding; "
+                "ignored, as browsers do"
+            )
+            continue
+        name = encoding.name
+        if where.startswith("<meta>") and name in ("utf-16le", "utf-16be"):
+            name = "utf-8"
+        elif where.startswith("<meta>") and name == "x-user-defined":
+            name = "windows-1252"
+        return webencodings.decode(body, name, errors="replace")[0], notes
     try:
-        codecs.lookup(charset or "utf-8")
-    except LookupError:
-        charset = None
-    return body.decode(charset or "utf-8", errors="replace")
+        return body.decode("utf-8"), notes
+    except UnicodeDecodeError:
+        return body.decode("cp1252", errors="replace"), notes
+
+
+def _header_charset(response) -> str | None:
+    from email.message import Message
+
+    header = response.headers.get("Content-Type", "")
+    if "charset" not in header.lower():
+        return None
+    msg = Message()
+    msg["content-type"] = header
+    value = msg.get_param("charset")
+    return value.strip() if isinstance(value, str) else None
 
 
 def _reason(exc: Exception) -> str:

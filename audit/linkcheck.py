@@ -102,21 +102,25 @@ def check_one(fetcher: Fetcher, url: str, need_text: bool) -> LinkStatus:
     except Exception as exc:
         return LinkStatus(url, False, None, str(exc).split(": ", 1)[-1], None, now)
     try:
-        if not need_text:
-            r = fetcher.session.head(url, timeout=fetcher.timeout, allow_redirects=True)
-            if r.status_code not in (400, 403, 405, 501):
-                return LinkStatus(url, r.status_code < 400, r.status_code, None, r.url, now)
-        with fetcher.session.get(url, timeout=fetcher.timeout, stream=True) as r:
-            text = None
-            ctype = r.headers.get("Content-Type", "").split(";")[0].strip().lower()
-            if need_text and r.status_code < 400 and (not ctype or ctype.startswith(TEXT_TYPES)):
-                try:
-                    text = _page_text(
-                        decode(read_capped(r, fetcher.limits.max_bytes, url), r, ctype), ctype
-                    )
-                except Exception:
-                    text = None
-            return LinkStatus(url, r.status_code < 400, r.status_code, None, r.url, now, text)
+        with fetcher.deadline(url):
+            if not need_text:
+                r = fetcher.session.head(url, timeout=fetcher.timeout, allow_redirects=True)
+                if r.status_code not in (400, 403, 405, 501):
+                    return LinkStatus(url, r.status_code < 400, r.status_code, None, r.url, now)
+            with fetcher.session.get(url, timeout=fetcher.timeout, stream=True) as r:
+                text = None
+                ctype = r.headers.get("Content-Type", "").split(";")[0].strip().lower()
+                if (
+                    need_text
+                    and r.status_code < 400
+                    and (not ctype or ctype.startswith(TEXT_TYPES))
+                ):
+                    try:
+                        body = read_capped(r, fetcher.limits.max_bytes, url)
+                        text = _page_text(decode(body, r, ctype)[0], ctype)
+                    except Exception:  # no text to search: the link itself is still fine
+                        text = None
+                return LinkStatus(url, r.status_code < 400, r.status_code, None, r.url, now, text)
     except InputError as exc:  # a redirect to a refused address or scheme
         return LinkStatus(url, False, None, str(exc).split(": ", 1)[-1], None, now)
     except requests.exceptions.TooManyRedirects:

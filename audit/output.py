@@ -82,6 +82,7 @@ def remove_stale_workdirs() -> None:
 
 def make_workdir(kind: str) -> str:
     """A scratch folder whose name tells a later run which process made it."""
+    remove_stale_workdirs()
     return tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-{kind}-")
 
 

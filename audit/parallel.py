@@ -60,6 +60,7 @@ def _init_worker(spec: WorkerSpec) -> None:
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent reports Ctrl-C, once
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _exit_with_parent()
     if _INHERITED is not None and _INHERITED[1] == spec:
         nlp = _INHERITED[0]
     else:
@@ -74,6 +75,22 @@ def _init_worker(spec: WorkerSpec) -> None:
 
         audit.inputs.MAX_FILE_BYTES = spec.max_file_bytes
     _WORKER = (nlp, spec.rulebook, spec)
+
+
+def _exit_with_parent() -> None:
+    """Leave when the parent process is gone (killed with SIGKILL, say), not live on as an orphan."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.2)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="claims-audit-parent-watch", daemon=True).start()
 
 
 def _audit_chunk(chunk: list) -> list[DocumentResult]:

@@ -33,7 +33,10 @@ def sitemap_urls(fetcher: Fetcher, url: str) -> list[str]:
         seen.add(current)
         fetcher.check(current)
         try:
-            with fetcher.session.get(current, timeout=fetcher.timeout, stream=True) as r:
+            with (
+                fetcher.deadline(current),
+                fetcher.session.get(current, timeout=fetcher.timeout, stream=True) as r,
+            ):
                 if r.status_code >= 400:
                     raise InputError(f"{current}: sitemap HTTP {r.status_code}")
                 body = read_capped(r, fetcher.limits.max_bytes, current)

@@ -96,7 +96,7 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/moved":
             self._send(301, b"", headers={"Location": base + "/good"})
         elif path == "/slow":
-            time.sleep(3)
+            time.sleep(6)
             self._send(200, b"late")
         elif path == "/ratelimited":
             if Handler.hits[path] == 1:

@@ -200,3 +200,106 @@ def test_diff_unknown_ref_names_it_and_hints_at_fetch_depth(cli, tmp_path):
     assert r.returncode == 2
     assert "--diff origin/main: no such commit" in r.stderr and "fetch-depth" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+# 4. Time: an overall deadline per request, and signals that end the run at once
+
+
+def _start(args, **kw):
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "run_audit.py"), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        **kw,
+    )
+
+
+def test_a_dripping_server_is_cut_off_at_the_deadline(cli, tmp_path):
+    import time
+
+    from tests.localweb import LocalWeb
+
+    with LocalWeb() as web:
+        t = time.monotonic()
+        r = cli(f"{web.base}/drip", "--allow-private", "--timeout", "2", "--format", "json")
+        elapsed = time.monotonic() - t
+    assert r.returncode == 2
+    assert "/drip: timed out: no complete response within 2 s, stopped" in r.stderr
+    assert elapsed < 30  # the page takes 60 s to send; per-read timeouts never fire
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_a_signal_during_downloads_exits_at_once(tmp_path, sig):
+    import signal
+    import time
+
+    from tests.localweb import LocalWeb
+
+    with LocalWeb() as web:
+        urls = [f"{web.base}/drip?{i}" for i in range(6)]
+        proc = _start([*urls, "--allow-private", "--timeout", "120"], cwd=tmp_path)
+        deadline = time.monotonic() + 60
+        while web.hits.get("/drip", 0) < 6 and time.monotonic() < deadline:
+            time.sleep(0.05)  # wait for the downloads to be under way, not a fixed time
+        assert web.hits.get("/drip", 0) >= 1
+        t = time.monotonic()
+        proc.send_signal(getattr(signal, sig))
+        _, err = proc.communicate(timeout=60)
+        elapsed = time.monotonic() - t
+    assert proc.returncode == (130 if sig == "SIGINT" else 143)
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert elapsed < 5  # downloads would hold the exit for a minute
+
+
+def test_second_ctrl_c_gives_no_traceback(tmp_path):
+    import signal
+    import time
+
+    content = tmp_path / "content"
+    content.mkdir()
+    for i in range(100):
+        (content / f"p{i}.md").write_text(ARTICLE * 3000)
+    proc = _start([str(content), "--jobs", "1"], cwd=tmp_path)
+    proc.stdout.readline()  # the first findings are out: the audit is running
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.005)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "Traceback" not in err
+
+
+def _interpreter_start_seconds() -> float:
+    """How long this machine's Python takes to start (site included), before any of our code."""
+    import sys
+    import time
+
+    times = []
+    for _ in range(5):
+        t = time.monotonic()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        times.append(time.monotonic() - t)
+    return sorted(times)[2]
+
+
+@pytest.mark.parametrize("after_ms", [2, 5, 10, 20, 35, 50])
+def test_ctrl_c_during_start_up_gives_no_traceback(tmp_path, after_ms):
+    """From the moment claims-audit's own code runs; before that, CPython itself is starting."""
+    import signal
+    import time
+
+    (tmp_path / "a.md").write_text(ARTICLE)
+    start = _interpreter_start_seconds()
+    proc = _start(["a.md"], cwd=tmp_path)
+    time.sleep(start + after_ms / 1000)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err, err
+    assert proc.returncode in (130, 1)  # 1: the audit of one small file finished first

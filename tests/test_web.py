@@ -25,7 +25,7 @@ def run(cli, tmp_path, *args):
         "--cache-dir",
         str(tmp_path / "cache"),
         "--timeout",
-        "1",
+        "4",  # per request, retries included: /error's retries fit, /slow's 6 s does not
         "--allow-private",  # the test server is on 127.0.0.1, which is refused by default
     )
 
