@@ -15,7 +15,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from audit import __version__
 from audit.errors import InputError
@@ -216,29 +215,39 @@ def _register(sock) -> None:
 
 
 def check_url(url: str, allow_private: bool = False) -> None:
-    """The fetch policy: http(s) only, and no private, loopback or link-local addresses.
+    """The fetch policy: http(s) only, and only addresses that are global.
 
-    Names are resolved and every address they resolve to is checked, so "localhost" or a
-    name pointing at 169.254.169.254 is refused like the literal address. A name that
-    resolves differently a moment later (DNS rebinding) is caught when the connection is
-    made: see _peer_checking_adapter.
+    The URL is parsed by urllib3's parser, the one requests connects with, so the host checked
+    is the host reached (urllib.parse and urllib3 disagree, for example, on
+    `http://169.254.169.254\\@public.test/`). A backslash anywhere before the path is refused
+    outright: browsers read it as "/", and no real URL needs it. Names are resolved and every
+    address they resolve to is checked, so "localhost" or a name pointing at 169.254.169.254
+    is refused like the literal address. A name that resolves differently a moment later (DNS
+    rebinding) is caught when the connection is made: see _guarded_adapter. Behind a proxy
+    (HTTP(S)_PROXY) the proxy resolves names, so this check is the only one that applies.
     """
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https"):
+    from urllib3.exceptions import LocationParseError
+    from urllib3.util import parse_url
+
+    scheme, sep, rest = url.partition("://")
+    if sep and "\\" in rest.split("/", 1)[0]:
+        raise InputError(f"{url}: a backslash in the host part of a URL is refused")
+    try:
+        parts = parse_url(url)
+    except (LocationParseError, ValueError):
+        raise InputError(f"{url}: not a valid URL") from None
+    if (parts.scheme or "").lower() not in ("http", "https"):
         raise InputError(f"{url}: only http and https URLs can be fetched")
-    host = parts.hostname
+    host = parts.host
     if not host:
         raise InputError(f"{url}: URL has no host")
     if allow_private:
         return
-    try:
-        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
-    except ValueError:
-        raise InputError(f"{url}: invalid port") from None
+    port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
     for address in _addresses(host, port):
         if _private(address):
             raise InputError(
-                f"{url}: refusing to fetch a private, loopback or link-local address "
+                f"{url}: refusing to fetch an address that is not public "
                 f"({address}); pass --allow-private to allow it"
             )
 
@@ -248,7 +257,7 @@ class PrivatePeer(InputError):
 
     def __init__(self, host: str, peer: str) -> None:
         self.reason = (
-            f"refusing to fetch a private, loopback or link-local address ({peer}), which "
+            f"refusing to fetch an address that is not public ({peer}), which "
             f"{host} resolved to when connecting; pass --allow-private to allow it"
         )
         super().__init__(f"{host}: {self.reason}")
@@ -338,20 +347,25 @@ def _addresses(host: str, port: int) -> list[str]:
     return sorted({info[4][0] for info in infos})
 
 
+_TUNNELS = None  # IPv6 ranges that carry an IPv4 address: 6to4 and NAT64
+
+
 def _private(address: str) -> bool:
+    """Anything but a global unicast address: private, loopback, link-local, shared (CGNAT,
+    100.64.0.0/10, where cloud metadata services live), reserved, multicast, and IPv6 forms
+    that lead to an IPv4 address (mapped, 6to4 2002::/16, NAT64 64:ff9b::/96, Teredo)."""
     import ipaddress
 
-    ip = ipaddress.ip_address(address.split("%")[0])
-    if ip.version == 6 and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_reserved
-        or ip.is_multicast
-        or ip.is_unspecified
-    )
+    global _TUNNELS
+    if _TUNNELS is None:
+        _TUNNELS = [ipaddress.ip_network("2002::/16"), ipaddress.ip_network("64:ff9b::/96")]
+    ip = ipaddress.ip_address(address.split("%")[0].strip("[]"))
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        elif ip.teredo is not None or any(ip in net for net in _TUNNELS):
+            return True
+    return not ip.is_global or ip.is_multicast
 
 
 def read_capped(response, cap: int, url: str) -> bytes:
