@@ -128,6 +128,7 @@ def documents(
                 result.format = fmt
                 result.notes = notes
                 document = parse(inp.path, text, fmt)
+                result.notes += [f"{inp.path}: {note}" for note in document.notes]
                 if url:
                     document.url = page.final_url
                     if fmt == "html" and extract_main:

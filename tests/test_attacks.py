@@ -303,3 +303,74 @@ def test_ctrl_c_during_start_up_gives_no_traceback(tmp_path, after_ms):
     _, err = proc.communicate(timeout=60)
     assert "Traceback" not in err, err
     assert proc.returncode in (130, 1)  # 1: the audit of one small file finished first
+
+
+# 7. Nothing skipped without a word: deep nesting, odd charsets, a page's head and alt text
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        ">" * 20 + " Studies show that 80% of clients sleep better.\n",  # 20 quote levels
+        "".join("  " * i + "- item\n" for i in range(10))
+        + "  " * 10
+        + "- Studies show that 80% of clients sleep better.\n",  # 11 list levels
+    ],
+)
+def test_deeply_nested_markdown_is_audited(cli, tmp_path, source):
+    (tmp_path / "deep.md").write_text(source)
+    r = cli("deep.md", "--format", "json")
+    rules = {f["category"] for f in json.loads(r.stdout)["findings"]}
+    assert {"unsourced-statistic", "vague-attribution"} <= rules
+
+
+def test_nesting_beyond_the_parser_limit_is_reported(cli, tmp_path):
+    (tmp_path / "deeper.md").write_text(
+        ">" * 150 + " Studies show it.\n\nExperts agree it works.\n"
+    )
+    r = cli("deeper.md", "--format", "json")
+    assert "deeper.md: Markdown nested more than 100 levels deep" in r.stderr
+    doc = json.loads(r.stdout)["documents"][0]
+    assert doc["notes"] and doc["findings"] >= 1  # the text after the quote is still audited
+
+
+@pytest.mark.parametrize(
+    "query", ["cp037", "utf-32", "punycode", "utf-7", "cp037?meta", "utf-32?meta"]
+)
+def test_charsets_browsers_would_not_use_are_ignored_with_a_note(cli, tmp_path, query):
+    from tests.localweb import LocalWeb
+
+    with LocalWeb() as web:
+        r = cli(f"{web.base}/charset/{query}", "--allow-private", "--format", "json")
+    findings = json.loads(r.stdout)["findings"]
+    assert any(f["sentence"].startswith("Café owners say our tea cures colds") for f in findings)
+    assert "is not a web encoding; ignored, as browsers do" in r.stderr
+
+
+@pytest.mark.parametrize("label", ["latin1", "windows-1252", "utf-8", "UTF8"])
+def test_web_encoding_labels_are_honoured(cli, tmp_path, label):
+    from tests.localweb import LocalWeb
+
+    with LocalWeb() as web:
+        r = cli(f"{web.base}/charset/{label}", "--allow-private", "--format", "json")
+    sentences = [f["sentence"] for f in json.loads(r.stdout)["findings"]]
+    expected = "Café" if label.lower().startswith("utf") else "CafÃ©"  # bytes are UTF-8
+    assert any(s.startswith(expected) for s in sentences), sentences
+    assert "not a web encoding" not in r.stderr
+
+
+def test_a_live_page_audits_its_title_meta_and_alt_like_a_file(cli, tmp_path):
+    from tests.localweb import HEAD_AND_ALT, LocalWeb
+
+    (tmp_path / "page.html").write_text(HEAD_AND_ALT)
+    local = json.loads(cli("page.html", "--format", "json").stdout)["findings"]
+    with LocalWeb() as web:
+        r = cli(f"{web.base}/head-and-alt.html", "--allow-private", "--format", "json")
+    served = json.loads(r.stdout)["findings"]
+    key = [(f["rule"], f["match"], f["sentence"]) for f in local]
+    assert [(f["rule"], f["match"], f["sentence"]) for f in served] == key
+    assert {f["sentence"] for f in served} >= {
+        "Miracle tea cures colds in 90% of cases",
+        "Studies show our tea relieves sinus pain in one day.",
+        "Doctors recommend this tea to 9 out of 10 patients",
+    }

@@ -50,10 +50,11 @@ def _bare_urls(text: str):
 
 def parse(path: str, source: str, fmt: str) -> Document:
     b = TextBuilder()
+    notes: list[str] = []
     if fmt == "markdown":
         from audit.readers.markdown import read_markdown
 
-        read_markdown(b, source)
+        notes = read_markdown(b, source)
     elif fmt == "html":
         from audit.readers.html import read_html
 
@@ -72,4 +73,4 @@ def parse(path: str, source: str, fmt: str) -> Document:
                 href = "http://" + href
             links.append(Link(m.start(), m.end(), href, "url"))
     links.sort(key=lambda lk: (lk.start, lk.end))
-    return Document(path, fmt, source, text, b.map, b.blocks, links, b.comments)
+    return Document(path, fmt, source, text, b.map, b.blocks, links, b.comments, notes)

@@ -12,6 +12,9 @@ import re
 from audit.document import Document
 
 _NON_WORD = re.compile(r"[^\w]+")
+# The page's own words about itself, kept whatever trafilatura decides (as for a local file):
+# the <title>, the meta description and image alt text.
+ALWAYS_AUDITED = frozenset({"title", "meta", "alt"})
 
 
 def _words(text: str) -> str:
@@ -29,7 +32,7 @@ def restrict_to_main(document: Document, html: str) -> bool:
         return False
     body = _words(main)
     for block in document.blocks:
-        if not block.audited:
+        if not block.audited or block.kind in ALWAYS_AUDITED:
             continue
         words = _words(document.text[block.start : block.end]).split()
         key = " ".join(words[:12])

@@ -19,6 +19,15 @@ _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>", re.S)
 _HREF = re.compile(r"""href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 
 
+# markdown-it stops parsing below this nesting depth (its CommonMark preset says 20, which a
+# list 10 levels deep reaches) and silently drops the rest of the block. Each level costs a few
+# Python frames in its block parser, so 100 stays well inside the recursion limit.
+MAX_NESTING = 100
+_CONTAINERS = frozenset(
+    {"blockquote_open", "bullet_list_open", "ordered_list_open", "list_item_open", "footnote_open"}
+)
+
+
 @lru_cache(maxsize=1)
 def _parser():
     from markdown_it import MarkdownIt
@@ -26,7 +35,7 @@ def _parser():
     from mdit_py_plugins.front_matter import front_matter_plugin
 
     return (
-        MarkdownIt("commonmark", {"html": True})
+        MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
         .enable(["table", "strikethrough"])
         .use(front_matter_plugin)
         .use(footnote_plugin)
@@ -239,6 +248,14 @@ def _skip_link_tail(src: str, pos: int, limit: int) -> int:
     return pos
 
 
-def read_markdown(b: TextBuilder, source: str) -> None:
+def read_markdown(b: TextBuilder, source: str) -> list[str]:
+    """Read Markdown into `b`; returns notes on what could not be read (too deep nesting)."""
     tokens = _parser().parse(source)
     _MarkdownWalker(b, source).walk(tokens)
+    # A container opened at the last level markdown-it allows has its content dropped.
+    if any(tok.type in _CONTAINERS and tok.level >= MAX_NESTING - 1 for tok in tokens):
+        return [
+            f"Markdown nested more than {MAX_NESTING} levels deep (quotes or lists); "
+            "text below that depth is not audited"
+        ]
+    return []
