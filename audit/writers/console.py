@@ -1,4 +1,9 @@
-"""Console output: `path:line:col: severity category/rule: message`, the sentence, the fix."""
+"""Console output: `path:line:col: severity category/rule: message`, the sentence, the fix.
+
+Every piece of text printed comes from documents, file names or rule packs, so it goes through
+`safe_text.escape`: control characters, bidi controls and line breaks are shown as escapes and
+never reach the terminal raw.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import os
 import textwrap
 
 from audit.engine import DocumentResult, all_findings
+from audit.writers.safe_text import escape
 from audit.writers.summary import summarize
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
@@ -32,12 +38,12 @@ def render_results(results: list[DocumentResult], fail_on: str, color: bool = Fa
     for f in all_findings(results):
         if f.baseline_state == "unchanged":
             continue  # in the baseline: counted in the summary, not repeated
-        head = f"{f.path}:{f.line}:{f.column}: {c(_COLORS[f.severity], f.severity)} "
-        head += f"{c(_BOLD, f.category + '/' + f.rule)}: {f.message}"
+        head = f"{escape(f.path)}:{f.line}:{f.column}: {c(_COLORS[f.severity], f.severity)} "
+        head += f"{c(_BOLD, escape(f.category + '/' + f.rule))}: {escape(f.message)}"
         lines.append(head)
-        sentence = textwrap.shorten(f.sentence, width=300, placeholder=" ...")
+        sentence = escape(textwrap.shorten(f.sentence, width=300, placeholder=" ..."))
         lines.append(c(_DIM, f"    | {sentence}"))
-        lines.append(f"    = {f.action}: {f.suggestion}")
+        lines.append(f"    = {escape(f.action)}: {escape(f.suggestion)}")
     lines.append(summary_line(summarize(results, fail_on), fail_on))
     return "\n".join(lines) + "\n"
 
