@@ -9,6 +9,7 @@ written with -o.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -45,11 +46,12 @@ def evil(tmp_path) -> str:
     return EVIL_NAME
 
 
-def assert_inert(text: str) -> None:
-    """No raw control character, and no line a CI runner would read as a workflow command."""
+def assert_inert(text: str, commands: bool = False) -> None:
+    """No raw control character, and (unless `commands`, for the GitHub format) no line a CI
+    runner would read as a workflow command."""
     assert not RAW & set(text), sorted(RAW & set(text))
     for line in text.split("\n"):
-        assert not line.startswith("::"), line
+        assert commands or not line.startswith("::"), line
 
 
 # -- console -----------------------------------------------------------------------------
@@ -89,3 +91,42 @@ def test_console_report_through_a_folder_walk_and_to_a_file(tmp_path, evil):
     assert_inert((tmp_path / "report.log").read_bytes().decode("utf-8"))
     quiet = run_raw(".", "-q", cwd=tmp_path)
     assert quiet.stdout.decode("utf-8").startswith("3 findings")
+
+
+# -- GitHub annotations ------------------------------------------------------------------
+
+GITHUB_COMMAND = re.compile(
+    r"^::(error|warning|notice) ((?:[a-zA-Z]+=[^,:]*)(?:,[a-zA-Z]+=[^,:]*)*)::(.*)$"
+)
+
+
+def runner_unescape(value: str) -> str:
+    """What the Actions runner makes of an escaped property or message (%25 last)."""
+    for code, char in (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ",")):
+        value = value.replace(code, char)
+    return value.replace("%25", "%")
+
+
+def test_github_annotations_keep_file_names_and_controls_on_one_inert_line(tmp_path, evil):
+    binary = f"bin\n::error::x{CONTROLS}.md"  # a binary file: an input error naming it
+    (tmp_path / binary).write_bytes(b"\x00\x01\x02 not text")
+    r = run_raw(evil, binary, "--format", "github", cwd=tmp_path)
+    assert r.returncode == 2, r.stderr
+    out = r.stdout.decode("utf-8")
+    assert_inert(out, commands=True)
+    lines = out.rstrip("\n").split("\n")
+    assert len(lines) == 4  # three findings and the input error, nothing else
+    files = []
+    for line in lines:
+        m = GITHUB_COMMAND.match(line)
+        assert m, line
+        props = dict(p.split("=", 1) for p in m.group(2).split(","))
+        files.append(runner_unescape(props["file"]))
+        message = runner_unescape(m.group(3))
+        assert not RAW & set(message + props["title"]), line
+        for part in message.split("\n"):
+            assert not part.startswith("::"), line
+    assert files[:3] == [files[0]] * 3 and files[3].startswith("bin\\x0a::error::x\\x1b[2J")
+    assert files[0].startswith("evil\\x0a::error file=x.md::pwned\\x1b[2J\\x1b]52;c;")
+    assert "\\u202e\\u2066" in files[0] and "\\x85\\x9b" in files[0]
+    assert "clients\\x1b[2J" in out
