@@ -130,3 +130,34 @@ def test_github_annotations_keep_file_names_and_controls_on_one_inert_line(tmp_p
     assert files[0].startswith("evil\\x0a::error file=x.md::pwned\\x1b[2J\\x1b]52;c;")
     assert "\\u202e\\u2066" in files[0] and "\\x85\\x9b" in files[0]
     assert "clients\\x1b[2J" in out
+
+
+# -- JUnit -------------------------------------------------------------------------------
+
+XML_FORBIDDEN = "\x01\x1b\x0b\x7f\ufffe\uffff"  # \x7f is allowed; the others are not XML 1.0
+
+
+def test_junit_is_parseable_whatever_the_documents_and_names_hold(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    name = f"x{XML_FORBIDDEN}y.md"
+    (tmp_path / name).write_text(
+        f"Studies show that 80%{XML_FORBIDDEN} of clients sleep better.\n", encoding="utf-8"
+    )
+    # not valid UTF-8: Python holds the byte as a lone surrogate (\udcff)
+    (tmp_path / os.fsdecode(b"bad\xff\x01.md")).write_text("Studies show it cures colds.\n")
+    r = run_raw(".", "--format", "junit", cwd=tmp_path)
+    assert r.returncode in (1, 2), r.stderr
+    written = run_raw(".", "--format", "junit", "-o", "junit.log", cwd=tmp_path)
+    assert written.returncode == r.returncode, written.stderr
+    assert (tmp_path / "junit.log").read_bytes() == r.stdout
+    root = ET.fromstring(r.stdout)
+    suites = {s.get("name"): s for s in root.iter("testsuite")}
+    assert set(suites) == {"bad\\udcff\\x01.md", "x\\x01\\x1b\\x0b\x7f\\ufffe\\uffffy.md"}
+    texts = [
+        value for el in root.iter() for value in [el.text or "", el.tail or "", *el.attrib.values()]
+    ]
+    assert not any(set(XML_FORBIDDEN) - {"\x7f"} & set(t) for t in texts)
+    failures = [f.text for f in root.iter("failure")]
+    # the sentence is plain text: the vertical tab, whitespace, became a space
+    assert failures and all("80%\\x01\\x1b \x7f\\ufffe\\uffff of clients" in t for t in failures)

@@ -1,14 +1,34 @@
 """JUnit XML for CI systems that show test reports (GitLab, Jenkins, Azure, CircleCI).
 
 One test suite per document; a clean document is one passing test case, and each finding at or
-above --fail-on (not in the baseline) is a failing test case. ElementTree does the escaping.
+above --fail-on (not in the baseline) is a failing test case. ElementTree does the escaping
+of markup. Characters XML 1.0 does not allow at all (C0 controls other than tab, LF and CR,
+lone surrogates from file names that are not UTF-8, U+FFFE and U+FFFF), which ElementTree
+writes as they are, are replaced with a visible escape (`\\x1b`, `\\udcff`) in every text and
+attribute, so any XML parser accepts the report whatever the documents and names hold.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from audit.findings import SEVERITY_RANK
+from audit.writers.safe_text import escape
+
+# Not a Char in XML 1.0 (section 2.2): #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | ...
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _clean(root: ET.Element) -> None:
+    """Every text, tail and attribute value of the tree, with what XML forbids escaped."""
+    for el in root.iter():
+        if el.text:
+            el.text = escape(el.text, NOT_XML)
+        if el.tail:
+            el.tail = escape(el.tail, NOT_XML)
+        for key, value in list(el.attrib.items()):
+            el.attrib[key] = escape(value, NOT_XML)
 
 
 def render(report) -> str:
@@ -50,5 +70,6 @@ def render(report) -> str:
     root.set("tests", str(total))
     root.set("failures", str(failures))
     root.set("errors", str(errors))
+    _clean(root)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
