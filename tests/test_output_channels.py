@@ -8,10 +8,15 @@ written with -o.
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import platform
 import re
+import shutil
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -161,3 +166,158 @@ def test_junit_is_parseable_whatever_the_documents_and_names_hold(tmp_path):
     failures = [f.text for f in root.iter("failure")]
     # the sentence is plain text: the vertical tab, whitespace, became a space
     assert failures and all("80%\\x01\\x1b \x7f\\ufffe\\uffff of clients" in t for t in failures)
+
+
+# -- SARIF -------------------------------------------------------------------------------
+
+AWKWARD = ["a b#c%d?.md", "c:notes.md", "http:x.md", "back\\slash.md", "café 日本.md", "100%.md"]
+SUBFOLDER = ("sub dir#1", "x:y [z].md")
+NOT_UTF8 = os.fsdecode(b"bad\xff.md")  # a name Python holds with a lone surrogate
+
+
+def write_awkward(tmp_path: Path) -> tuple[list[str], set[str]]:
+    """Files with awkward names; returns the arguments to pass and the absolute paths."""
+    (tmp_path / SUBFOLDER[0]).mkdir()
+    names = [*AWKWARD, NOT_UTF8, "/".join(SUBFOLDER)]
+    for name in names:
+        (tmp_path / name).write_text("Studies show it cures colds.\n", encoding="utf-8")
+    return [*AWKWARD, NOT_UTF8, SUBFOLDER[0]], {str(tmp_path / n) for n in names}
+
+
+def file_path(uri: str) -> str:
+    """The file system path of a file:// URI (bytes that are not UTF-8 come back as such)."""
+    parts = urllib.parse.urlsplit(uri)
+    assert parts.scheme == "file" and parts.netloc == "" and not parts.query, uri
+    return urllib.parse.unquote(parts.path, errors="surrogateescape")
+
+
+def sarif_run(tmp_path: Path, *args: str, out: str) -> dict:
+    """SARIF written with -o, checked against the official SARIF 2.1.0 schema."""
+    import jsonschema
+
+    r = run_raw(*args, "--format", "sarif", "-o", out, cwd=tmp_path)
+    assert r.returncode == 2, r.stderr  # findings, and NOT_UTF8 cannot be audited today
+    sarif = json.loads((tmp_path / out).read_bytes().decode("utf-8"))
+    schema = ROOT / "tests" / "data" / "sarif-2.1.0.schema.json"
+    jsonschema.validate(sarif, json.loads(schema.read_text(encoding="utf-8")))
+    return sarif
+
+
+def test_sarif_artifact_locations_are_uri_references_to_the_files(tmp_path):
+    args, paths = write_awkward(tmp_path)
+    good = paths - {str(tmp_path / NOT_UTF8)}
+
+    run = sarif_run(tmp_path, *args, out="relative.sarif")["runs"][0]
+    base = run["originalUriBaseIds"]["SRCROOT"]["uri"]
+    assert base.startswith("file:///") and base.endswith("/") and "uriBaseId" not in base
+    assert file_path(base) == f"{tmp_path}/"
+    resolved = set()
+    for result in run["results"]:
+        loc = result["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert loc["uriBaseId"] == "SRCROOT"
+        ref = urllib.parse.urlsplit(loc["uri"])
+        assert not ref.scheme and not loc["uri"].startswith("/"), loc  # a relative-path reference
+        assert "\\" not in loc["uri"] and " " not in loc["uri"] and not ref.query, loc
+        assert not ref.fragment, loc
+        resolved.add(file_path(urllib.parse.urljoin(base, loc["uri"])))
+    assert good <= resolved <= paths
+
+    absolute = [str(tmp_path / a) for a in args]
+    run = sarif_run(tmp_path, *absolute, out="absolute.sarif")["runs"][0]
+    resolved = set()
+    for result in run["results"]:
+        loc = result["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert "uriBaseId" not in loc and loc["uri"].startswith("file:///"), loc
+        resolved.add(file_path(loc["uri"]))
+    assert good <= resolved <= paths
+
+
+def test_sarif_locations_of_web_pages_are_their_urls(cli, tmp_path):
+    from tests.localweb import LocalWeb
+
+    with LocalWeb() as web:
+        url = f"{web.base}/article.html?from=sarif"
+        r = cli(url, "--format", "sarif", "--allow-private", "--cache-dir", str(tmp_path))
+    assert r.returncode == 1, r.stderr
+    results = json.loads(r.stdout)["runs"][0]["results"]
+    assert results
+    for result in results:
+        assert result["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": url}
+
+
+MULTITOOL = "@microsoft/sarif-multitool-linux@5.7.0"
+
+
+@pytest.fixture(scope="session")
+def multitool() -> Path:
+    """Microsoft's SARIF Multitool (Linux build), installed with npm into a cache folder when
+    missing. Without npm the tests using it skip, unless CI is set: then they fail."""
+
+    def unavailable(reason: str):
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}, and CI is set: .ci/run installs Node.js and npm")
+        pytest.skip(reason)
+
+    npm = shutil.which("npm")
+    if npm is None:
+        unavailable("npm is not installed (apt-get install nodejs npm)")
+    if sys.platform != "linux" or platform.machine() not in ("x86_64", "AMD64"):
+        unavailable("the SARIF Multitool's Linux build runs on x86-64 Linux")
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = cache / "claims-audit-tests" / MULTITOOL.replace("/", "_")
+    tool = folder / "node_modules" / "@microsoft" / "sarif-multitool-linux" / "Sarif.Multitool"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one install at a time
+        if not (folder / ".installed").exists():
+            r = subprocess.run(
+                [npm, "install", "--prefix", str(folder), "--no-save", "--no-package-lock"]
+                + ["--ignore-scripts", "--no-audit", "--no-fund", MULTITOOL],
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            assert r.returncode == 0 and tool.is_file(), r.stdout + r.stderr
+            (folder / ".installed").touch()
+    tool.chmod(tool.stat().st_mode | 0o100)  # all its postinstall script does
+    return tool
+
+
+def validate(tool: Path, sarif: Path) -> list[dict]:
+    """The Multitool's `validate` results for a log: errors, warnings and notes."""
+    out = sarif.with_suffix(".validation.sarif")
+    r = subprocess.run(
+        [str(tool), "validate", str(sarif), "--output", str(out), "--level", "Error;Warning;Note"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        # a self-contained .NET program: without ICU installed it needs invariant mode
+        env={**os.environ, "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT": "1"},
+    )
+    print(r.stdout, r.stderr)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return json.loads(out.read_text(encoding="utf-8-sig"))["runs"][0]["results"]
+
+
+@pytest.mark.parametrize("where", ["relative", "absolute"])
+def test_sarif_passes_the_sarif_multitool(multitool, tmp_path, where):
+    args, _ = write_awkward(tmp_path)
+    if where == "absolute":
+        args = [str(tmp_path / a) for a in args]
+    sarif = sarif_run(tmp_path, *args, out=f"{where}.sarif")
+    results = validate(multitool, tmp_path / f"{where}.sarif")
+    problems = [
+        f"{r['ruleId']} {r.get('level', 'warning')}: {r['message']}"
+        for r in results
+        if r.get("level", "warning") in ("error", "warning") or r["ruleId"] == "SARIF1004"
+    ]
+    assert not problems
+    # The Multitool reports nothing at all when it gives up on a log (it did on a uri of
+    # "c:notes.md"), so check that it looked at every result: its notes name each one.
+    visited = {
+        int(m.group(1))
+        for r in results
+        for arg in r["message"].get("arguments", [])
+        if (m := re.match(r"runs\[0\]\.results\[(\d+)\]", str(arg)))
+    }
+    assert visited == set(range(len(sarif["runs"][0]["results"]))) != set()

@@ -3,21 +3,68 @@
 Rules carry their help text and rationale; results carry regions with start and end line and
 column (Unicode code points, declared with columnKind), partialFingerprints that survive line
 moves, baselineState when a baseline is used, and in-source suppressions with their reason.
+
+Artifact locations are URI references (RFC 3986), built from the path one segment at a time:
+
+- a relative path (as given on the command line, relative to the current folder) has each
+  segment percent-encoded from the file name's bytes, so ":" can never turn a first segment
+  into a scheme ("c:notes.md" is "c%3Anotes.md"), "\\" stays part of a name, and space, "#",
+  "?" and "%" are data; it carries `uriBaseId` SRCROOT, whose `originalUriBaseIds` entry is
+  the absolute file:// URI of the current folder, ending with "/";
+- an absolute path is an absolute file:// URI, encoded the same way, with no uriBaseId;
+- a web page (an http or https URL) is its URL, with no uriBaseId.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
+from pathlib import Path
 from urllib.parse import quote
 
 from audit import __version__
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+BASE_ID = "SRCROOT"
+
+_WEB = re.compile(r"^https?://", re.IGNORECASE)
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_DRIVE = re.compile(r"^[A-Za-z]:$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _uri(path: str) -> str:
-    return quote(path.replace("\\", "/"), safe="/:@-._~")
+def _segments(path: str) -> str:
+    """Each "/"-separated segment percent-encoded: only unreserved characters stay as they are.
+
+    Segments are encoded from their bytes as the file system has them (a name that is not
+    UTF-8 reaches Python as lone surrogates, which give back the original bytes).
+    """
+    return "/".join(quote(seg, safe="", errors="surrogateescape") for seg in path.split("/"))
+
+
+def file_uri(path: str) -> str:
+    """The absolute file:// URI of an absolute path, ending with "/" when `path` does."""
+    drive, rest = os.path.splitdrive(path)
+    if _DRIVE.match(drive):  # Windows: file:///C:/folder/file.md
+        return f"file:///{drive}{_segments(rest.replace(os.sep, '/'))}"
+    return "file://" + _segments(path.replace(os.sep, "/"))
+
+
+def artifact_location(path: str) -> dict:
+    """The artifactLocation of a finding's path (see the module docstring)."""
+    if _WEB.match(path):
+        url = _LONE_PERCENT.sub("%25", path)
+        return {"uri": quote(url, safe=":/?#[]@!$&'()*+,;=%~", errors="surrogateescape")}
+    if os.path.isabs(path):
+        return {"uri": file_uri(path)}
+    return {"uri": _segments(path), "uriBaseId": BASE_ID}
+
+
+def base_uri() -> str:
+    """The absolute file:// URI of the folder relative paths start from, ending with "/"."""
+    return file_uri(os.path.join(str(Path.cwd()), ""))
 
 
 def _rule(rule) -> dict:
@@ -50,7 +97,7 @@ def _result(f, index: dict[str, int]) -> dict:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": _uri(f.path), "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": artifact_location(f.path),
                     "region": {
                         "startLine": f.line,
                         "startColumn": f.column,
@@ -103,7 +150,7 @@ def render(report) -> str:
             }
         },
         "columnKind": "unicodeCodePoints",
-        "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
+        "originalUriBaseIds": {BASE_ID: {"uri": base_uri()}},
         "invocations": [
             {
                 "executionSuccessful": not notifications,
@@ -113,4 +160,7 @@ def render(report) -> str:
         "results": results,
     }
     sarif = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(sarif, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(sarif, ensure_ascii=False, indent=2) + "\n"
+    # A lone surrogate (a file name that is not UTF-8, named in a message) cannot be written as
+    # UTF-8: it is shown as the visible text \\udcff, as the console shows it.
+    return _SURROGATE.sub(lambda m: f"\\\\u{ord(m.group()):04x}", text)
