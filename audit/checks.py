@@ -10,10 +10,7 @@ import re
 from bisect import bisect_right
 from itertools import islice
 
-import numpy as np
-from spacy.attrs import IDX, SENT_START
-from spacy.tokens import Doc
-
+from audit.analysis import Analysis
 from audit.document import Document
 from audit.evidence import Cues, Sentence
 from audit.findings import SEVERITY_RANK, Finding
@@ -36,16 +33,15 @@ def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(s < a[1] and a[0] < e for s, e in spans)
 
 
-def find_claims(document: Document, doc: Doc, rulebook: RuleBook) -> list[Finding]:
+def find_claims(document: Document, analysis: Analysis, rulebook: RuleBook) -> list[Finding]:
     cues, regex_rules = compiled(rulebook)
     hits: list[tuple[str, int, int]] = []  # (rule id, char start, char end) in plain text
     exceptions: dict[str, list[tuple[int, int]]] = {}
-    for key, s, e in doc.user_data.get("claims_matches", ()):
-        span = (doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text))
+    for key, s, e in analysis.matches:
         if key.endswith("#except"):
-            exceptions.setdefault(key[:-7], []).append(span)
+            exceptions.setdefault(key[:-7], []).append((s, e))
         else:
-            hits.append((key, *span))
+            hits.append((key, s, e))
     for rule, rx in regex_rules:
         for m in rx.finditer(document.text):
             if m.end() > m.start():
@@ -53,7 +49,7 @@ def find_claims(document: Document, doc: Doc, rulebook: RuleBook) -> list[Findin
     if not hits:
         return []
 
-    sent_starts, sent_ends = _sentence_bounds(doc)
+    sent_starts, sent_ends = list(analysis.sent_starts), list(analysis.sent_ends)  # trimmed below
     trimmed: set[int] = set()
     block_starts = [b.start for b in document.blocks]
     url_spans = sorted((lk.start, lk.end) for lk in document.links if lk.kind == "url")
@@ -147,18 +143,6 @@ def find_claims(document: Document, doc: Doc, rulebook: RuleBook) -> list[Findin
             )
         )
     return findings
-
-
-def _sentence_bounds(doc: Doc) -> tuple[list[int], list[int]]:
-    """Character spans of the sentences (from arrays, not Span objects); not yet trimmed."""
-    if not len(doc):
-        return [], []
-    arr = doc.to_array([SENT_START, IDX])
-    first = arr[:, 0].astype(np.int64) == 1
-    first[0] = True
-    starts = arr[np.flatnonzero(first), 1].astype(np.int64).tolist()
-    last = doc[-1]  # doc.text would join every token's text in Python
-    return starts, starts[1:] + [last.idx + len(last.text_with_ws)]
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

@@ -43,6 +43,23 @@ class RowInput:
     text: str
     format: str  # markdown | html | text | auto, or the raw --format-column value
 
+    def checked_text(self, cap: int) -> str:
+        """The row's text, or an InputError when it is larger than `cap` bytes as UTF-8.
+
+        --max-file-size applies to each row as to each file: a 30 MB cell is an export
+        mistake, and auditing it cost minutes and gigabytes.
+        """
+        from audit.errors import InputError
+
+        text = self.text
+        if len(text) > cap or (len(text) * 4 > cap and len(text.encode("utf-8")) > cap):
+            size = len(text.encode("utf-8"))
+            raise InputError(
+                f"{self.path}: {size / 1e6:.1f} MB of text is over the {cap / 1e6:.0f} MB "
+                "limit (--max-file-size), skipped"
+            )
+        return text
+
     def resolved_format(self) -> str:
         """The reader to use; an unknown --format-column value is this row's input error."""
         from audit.errors import InputError

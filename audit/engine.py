@@ -10,10 +10,11 @@ from collections import deque
 from collections.abc import Iterable, Iterator, MutableSequence
 from dataclasses import dataclass, field
 
-from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+import audit.inputs
+from audit.analysis import Analysis, sections
 from audit.checks import find_claims
 from audit.corpus import RowInput
 from audit.document import Document
@@ -23,6 +24,11 @@ from audit.inputs import Input, read
 from audit.readers import parse
 from audit.rulebook import RuleBook
 from audit.suppressions import parse_directives
+
+# Characters of text per trip through the spaCy pipeline: a larger document goes through in
+# sections cut between blocks, so the pipeline's memory (a Doc costs some 300 bytes a token)
+# follows the section, not the file.
+SECTION = 500_000
 
 
 @dataclass
@@ -68,24 +74,6 @@ def relax_gc() -> None:
     gc.set_threshold(100_000, 50, 100)
 
 
-def count_words(doc: Doc) -> int:
-    """Tokens that are neither punctuation nor whitespace."""
-    if not len(doc):
-        return 0
-    arr = doc.to_array([IS_PUNCT, IS_SPACE])
-    return int(len(doc) - (arr[:, 0] | arr[:, 1]).astype(bool).sum())
-
-
-def count_sentences(doc: Doc) -> int:
-    """Sentences that hold more than whitespace (block separators are their own tokens)."""
-    if not len(doc):
-        return 0
-    arr = doc.to_array([SENT_START, IS_SPACE])
-    first = arr[:, 0] == 1
-    first[0] = True
-    return int((first & (arr[:, 1] == 0)).sum())
-
-
 def documents(
     inputs: Iterable[Input],
     results: MutableSequence[DocumentResult],
@@ -100,13 +88,9 @@ def documents(
     """
     if fetcher is not None:
         inputs = list(inputs)
-    pages = {}
-    pool = None
+    ahead = None
     if fetcher is not None and any(getattr(i, "url", None) for i in inputs):
-        from concurrent.futures import ThreadPoolExecutor
-
-        pool = ThreadPoolExecutor(max_workers=8)
-        pages = {id(i): pool.submit(fetcher.get_page, i.url) for i in inputs if i.url}
+        ahead = _FetchAhead(fetcher, [i for i in inputs if getattr(i, "url", None)])
     try:
         for inp in inputs:
             result = DocumentResult(inp.path)
@@ -114,11 +98,12 @@ def documents(
             url = getattr(inp, "url", None)
             try:
                 if isinstance(inp, RowInput):
-                    text, fmt, notes = inp.text, inp.resolved_format(), []
+                    text = inp.checked_text(audit.inputs.MAX_FILE_BYTES)
+                    fmt, notes = inp.resolved_format(), []
                 elif url:
                     if fetcher is None:
                         raise InputError(f"{url}: web pages need a fetcher")
-                    page = pages[id(inp)].result()
+                    page = ahead.next(inp)
                     fmt = "html" if "html" in page.content_type else "markdown"
                     if page.content_type == "text/plain":
                         fmt = "text"
@@ -141,36 +126,76 @@ def documents(
             except Exception as exc:  # a reader bug must not stop the other files
                 result.error = f"{inp.path}: could not be parsed ({type(exc).__name__}: {exc})"
                 continue
-            yield document.text, (document, result)
+            spans = sections([b.start for b in document.blocks], len(document.text), SECTION)
+            for i, (start, end) in enumerate(spans):
+                yield document.text[start:end], (document, result, start, i == len(spans) - 1)
     finally:
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        if ahead is not None:
+            ahead.close()
+
+
+class _FetchAhead:
+    """Pages fetched concurrently ahead of the audit, at most WINDOW at a time.
+
+    Each fetched page is held until its turn comes, so the window bounds memory: WINDOW pages
+    of at most --max-bytes each, however long the list of URLs (an unbounded window held
+    1.1 GB for a large sitemap).
+    """
+
+    WORKERS = 8
+    WINDOW = 16
+
+    def __init__(self, fetcher, inputs: list) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.fetcher = fetcher
+        self.todo = deque(inputs)
+        self.pool = ThreadPoolExecutor(max_workers=self.WORKERS)
+        self.pending: dict[int, object] = {}
+        self._fill()
+
+    def _fill(self) -> None:
+        while self.todo and len(self.pending) < self.WINDOW:
+            inp = self.todo.popleft()
+            self.pending[id(inp)] = self.pool.submit(self.fetcher.get_page, inp.url)
+
+    def next(self, inp):
+        future = self.pending.pop(id(inp))
+        self._fill()
+        return future.result()  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 def audit_document(
     document: Document,
-    doc: Doc,
+    analysis: Analysis | Doc,
     rulebook: RuleBook,
     result: DocumentResult,
     collect_citations: bool = False,
 ) -> DocumentResult:
+    """Findings, counts and suppression comments of one document (`analysis`: a Doc of its
+    whole text, or the joined Analysis of its sections)."""
+    if isinstance(analysis, Doc):
+        analysis = Analysis.from_doc(analysis)
     result.format = result.format or document.format
-    result.words = count_words(doc)
-    result.sentences = count_sentences(doc)
-    findings = find_claims(document, doc, rulebook)
+    result.words = analysis.words
+    result.sentences = analysis.sentences
+    findings = find_claims(document, analysis, rulebook)
     findings.sort(key=sort_key)
     assign_fingerprints(findings)
     result.findings = findings
     result.directives = parse_directives(document)
     if collect_citations:
-        from audit.checks import _sentence_bounds, _trim
+        from bisect import bisect_right
+
+        from audit.checks import _trim
         from audit.citations import collect
 
-        starts, ends = _sentence_bounds(doc)
+        starts, ends = analysis.sent_starts, analysis.sent_ends
 
         def sentence_of(offset: int) -> tuple[int, int]:
-            from bisect import bisect_right
-
             i = bisect_right(starts, offset) - 1
             if i < 0:
                 return 0, 0
@@ -199,16 +224,28 @@ def iter_audit(
     pending: deque[DocumentResult] = deque()  # appended by documents() in input order
     done: set[int] = set()
     stream = documents(inputs, pending, fetcher, extract_main)
-    for doc, (document, result) in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
+    joined: Analysis | None = None  # the sections so far of a document cut into sections
+    for doc, (document, result, offset, last) in nlp.pipe(
+        stream, as_tuples=True, batch_size=batch_size
+    ):
+        part = Analysis.from_doc(doc, offset)
+        del doc  # a section's Doc is not kept: memory follows the section, not the file
+        if joined is None:
+            joined = part
+        else:
+            joined.extend(part)
+        if not last:
+            continue
+        analysis, joined = joined, None
         try:
-            audit_document(document, doc, rulebook, result, collect_citations)
+            audit_document(document, analysis, rulebook, result, collect_citations)
         except Exception as exc:  # a check bug must not stop the other files
             result.error = f"{document.path}: could not be audited ({type(exc).__name__}: {exc})"
         if keep_source:
             result.source = document.source
         if keep:
             result.document = document  # type: ignore[attr-defined]
-            result.doc = doc  # type: ignore[attr-defined]
+            result.analysis = analysis  # type: ignore[attr-defined]
         done.add(id(result))
         while pending and (pending[0].error is not None or id(pending[0]) in done):
             done.discard(id(pending[0]))

@@ -135,8 +135,13 @@ def evaluate(
     for result in results:
         if result.error:
             raise UsageError(result.error)
-        document, doc = result.document, result.doc  # type: ignore[attr-defined]
-        sents = [(s.start_char, s.end_char) for s in doc.sents if not s.text.isspace()]
+        document, analysis = result.document, result.analysis  # type: ignore[attr-defined]
+        text = document.text
+        sents = [
+            (s, e)
+            for s, e in zip(analysis.sent_starts, analysis.sent_ends, strict=True)
+            if not text[s:e].isspace()
+        ]
         report.documents += 1
         report.sentences += len(sents)
         gold = _gold(result.path, document.text, sents, labels[result.path], quote, problems)

@@ -374,3 +374,111 @@ def test_a_live_page_audits_its_title_meta_and_alt_like_a_file(cli, tmp_path):
         "Studies show our tea relieves sinus pain in one day.",
         "Doctors recommend this tea to 9 out of 10 patients",
     }
+
+
+# 8. CPU and memory: linear in pathological input, bounded windows, sections
+
+
+def _cost(fn, *args) -> float:
+    """Best of three timings: a ratio of these at n and 2n shows the growth, not the machine."""
+    import time
+
+    best = float("inf")
+    for _ in range(3):
+        t = time.perf_counter()
+        fn(*args)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+@pytest.mark.parametrize("char", ["%", "[", "!", "a-"])
+def test_tokenizer_is_linear_in_punctuation_runs(nlp, char):
+    small = char * 20_000
+    large = char * 40_000
+    assert nlp(small).text == small
+    ratio = _cost(nlp, large) / _cost(nlp, small)
+    assert ratio < 3.0, ratio  # quadratic would be 4
+
+
+def test_long_runs_are_cut_into_pieces_and_text_is_kept(nlp):
+    from audit.pipeline import BoundedTokenizer
+
+    text = "Studies show it works. " + "%" * 1000 + " and 70% of users improved. " + "x" * 300
+    doc = nlp(text)
+    assert doc.text == text
+    assert max(len(t) for t in doc) <= BoundedTokenizer.MAX_RUN
+    assert [t.text for t in doc][:4] == ["Studies", "show", "it", "works"]
+
+
+def test_deeply_nested_html_is_linear():
+    from audit.readers import parse
+
+    def read(n):
+        return parse("x.html", "<div>" * n + "<blockquote><p>Studies show it.</p>", "html")
+
+    assert "Studies show it." in read(1000).text
+    ratio = _cost(read, 40_000) / _cost(read, 20_000)
+    assert ratio < 3.0, ratio
+
+
+def test_pages_are_fetched_ahead_within_a_window():
+    import time
+
+    from audit.engine import _FetchAhead
+    from audit.fetch import Fetcher, Limits
+    from audit.inputs import Input
+    from tests.localweb import LocalWeb
+
+    with LocalWeb() as web:
+        inputs = [Input(f"p{i}", None, "auto", url=f"{web.base}/page{i}.html") for i in range(60)]
+        ahead = _FetchAhead(Fetcher(Limits(allow_private=True)), inputs)
+        try:
+            deadline = time.monotonic() + 30
+            while sum(web.hits.values()) < _FetchAhead.WINDOW and time.monotonic() < deadline:
+                time.sleep(0.02)
+            time.sleep(0.3)  # more would have arrived by now if the window leaked
+            assert sum(web.hits.values()) == _FetchAhead.WINDOW
+            page = ahead.next(inputs[0])
+            assert "Page 0" in page.text
+        finally:
+            ahead.close()
+
+
+def test_size_cap_applies_to_each_row_of_an_export(cli, tmp_path):
+    import csv
+
+    with (tmp_path / "export.csv").open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "body"])
+        w.writerow(["small", "Studies show that 70% of people improve."])
+        w.writerow(["huge", "Studies show it works. " * 5000])  # 115 kB
+        w.writerow(["after", "Experts agree it cures colds."])
+    r = cli(
+        "export.csv", "--text-column", "body", "--id-column", "id",
+        "--max-file-size", "100000", "--format", "json",
+    )  # fmt: skip
+    docs = {d["path"]: d for d in json.loads(r.stdout)["documents"]}
+    assert r.returncode == 2
+    assert "over the 0 MB limit (--max-file-size)" in docs["huge"]["error"]
+    assert docs["small"]["findings"] >= 2 and docs["after"]["findings"] >= 1
+
+
+def test_a_document_audited_in_sections_gives_the_same_findings(nlp, rulebook, tmp_path):
+    import audit.engine
+    from audit.inputs import Input
+
+    from tests.conftest import ROOT
+
+    text = "".join(p.read_text() for p in sorted((ROOT / "tests/corpus/dev").glob("*.md")))
+    (tmp_path / "big.md").write_text(text * 3)
+    inputs = [Input("big.md", tmp_path / "big.md", "markdown")]
+    whole = audit.engine.run(inputs, nlp, rulebook)[0]
+    old = audit.engine.SECTION
+    audit.engine.SECTION = 5_000  # dozens of sections
+    try:
+        parts = audit.engine.run(inputs, nlp, rulebook)[0]
+    finally:
+        audit.engine.SECTION = old
+    assert [f.to_dict() for f in parts.findings] == [f.to_dict() for f in whole.findings]
+    assert (parts.words, parts.sentences) == (whole.words, whole.sentences)
+    assert len(whole.findings) > 100

@@ -123,6 +123,7 @@ class _HtmlWalker:
         self.src = source
         self.limit = limit
         self.kinds: list[str] = []
+        self.quotes = 0  # blockquotes among self.kinds: a count, so nesting checks are O(1)
         self.unaudited = 0  # depth of reference-list containers we are inside
         self.ref_level = 0
         self.starts: dict[int, int] = {}  # id(element) -> text offset where it began
@@ -219,13 +220,14 @@ class _HtmlWalker:
             self.reference_lists.add(id(node))
         if name in BLOCK:
             kind = BLOCK_KIND.get(name, self.current_kind())
-            if kind == "paragraph" and "blockquote" in self.kinds:
+            if kind == "paragraph" and self.quotes:
                 kind = "blockquote"  # <blockquote><p>: the paragraph is quoted words
             if name.startswith("h") and name[1:].isdigit():
                 level = int(name[1:])
                 if self.ref_level and level <= self.ref_level:
                     self.ref_level = 0
             self.kinds.append(kind)
+            self.quotes += kind == "blockquote"
             b.start_block(kind, self.audited())
         elif name in ("a", "sup"):
             self.starts[id(node)] = b.position()
@@ -239,7 +241,7 @@ class _HtmlWalker:
                 if REFERENCE_HEADING.match(heading):
                     self.ref_level = int(name[1:])
             if self.kinds:
-                self.kinds.pop()
+                self.quotes -= self.kinds.pop() == "blockquote"
             b.start_block(self.current_kind(), self.audited())
         elif name == "a":
             start = self.starts.pop(id(node), None)
