@@ -466,7 +466,6 @@ def test_size_cap_applies_to_each_row_of_an_export(cli, tmp_path):
 def test_a_document_audited_in_sections_gives_the_same_findings(nlp, rulebook, tmp_path):
     import audit.engine
     from audit.inputs import Input
-
     from tests.conftest import ROOT
 
     text = "".join(p.read_text() for p in sorted((ROOT / "tests/corpus/dev").glob("*.md")))
