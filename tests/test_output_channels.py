@@ -321,3 +321,44 @@ def test_sarif_passes_the_sarif_multitool(multitool, tmp_path, where):
         if (m := re.match(r"runs\[0\]\.results\[(\d+)\]", str(arg)))
     }
     assert visited == set(range(len(sarif["runs"][0]["results"]))) != set()
+
+
+# -- CSV ---------------------------------------------------------------------------------
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_FILES = {
+    '=HYPERLINK("http:evil";"x").txt': "=SUM(1+1) Studies show that 80% of clients sleep better.\n",
+    "+cmd.txt": "+80% of clients sleep better, studies show.\n",
+    "-rf.txt": "-5 kg in a week: studies show it cures colds.\n",
+    "@everyone.txt": "@everyone Studies show it cures colds.\n",
+    "\tTab.txt": "Studies show it cures colds.\n",
+    "\rCR.txt": "Studies show it cures colds.\n",
+}
+
+
+def test_csv_cells_never_start_a_formula(cli, tmp_path):
+    import csv
+    import io
+
+    (tmp_path / "docs").mkdir()
+    for name, text in FORMULA_FILES.items():
+        (tmp_path / "docs" / name).write_text(text, encoding="utf-8")
+    # a walk of "." gives the bare names (named as arguments, "-rf.txt" would be an option)
+    report = json.loads(cli(".", "--format", "json", cwd=tmp_path / "docs").stdout)
+    r = run_raw(".", "--format", "csv", "-o", "../report.csv", cwd=tmp_path / "docs")
+    assert r.returncode == 1, r.stderr
+    text = (tmp_path / "report.csv").read_bytes().decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == 1 + len(report["findings"])
+    prefixed = set()
+    for row, finding in zip(rows[1:], report["findings"], strict=True):
+        for column, cell in zip(rows[0], row, strict=True):
+            assert not cell.startswith(FORMULA_START), (column, cell)
+            value = finding[column]
+            if isinstance(value, str) and value.startswith(FORMULA_START):
+                assert cell == "'" + value, (column, cell)
+                prefixed.add((column, value[0]))
+            elif isinstance(value, str | int):
+                assert cell == str(value), (column, cell)
+    assert {("path", c) for c in FORMULA_START} <= prefixed
+    assert {("sentence", c) for c in "=+-@"} <= prefixed

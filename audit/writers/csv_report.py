@@ -6,34 +6,42 @@ mapping values (qualifiers, links, suppression) are JSON strings, and a missing 
 empty cell, so every cell is a single plain value. The header row is always written, even with no
 findings, so a pipeline that reads the file never has to special-case an empty audit.
 
-Values are written exactly as the JSON report has them. A cell that starts with "=", "+", "-" or
-"@" is not altered: a spreadsheet may read such text from an untrusted document as a formula, so
-import the file as text rather than opening it by double-click (see the README).
+Values are written as the JSON report has them, with one exception. A spreadsheet reads a cell
+that starts with "=", "+", "-", "@", a tab or a carriage return as a formula, and text from an
+audited document or a file name can start that way (CSV injection, as OWASP describes it). Such a
+cell gets a single quote (') in front, which spreadsheets take as "this is text" (OWASP's advice).
+
+Rows end with LF. A cell holding a comma, a double quote, LF or CR is quoted, its quotes doubled
+(RFC 4180); Python's csv module leaves a bare CR unquoted when rows end with LF, and every CSV
+reader then splits the row there, so cells are joined here.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import fields
 
 from audit.engine import all_findings
 from audit.findings import Finding
 
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Finding))
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NEEDS_QUOTES = re.compile('[,"\r\n]')
 
 
-def _cell(value: object) -> object:
+def _cell(value: object) -> str:
     if isinstance(value, list | dict | tuple):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return "" if value is None else value
+        value = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = "" if value is None else str(value)
+    if isinstance(value, str) and text.startswith(FORMULA_START):
+        text = "'" + text
+    return '"' + text.replace('"', '""') + '"' if _NEEDS_QUOTES.search(text) else text
 
 
 def render(report) -> str:
-    import pandas as pd
-
-    rows = []
+    lines = [",".join(COLUMNS)]
     for f in all_findings(report.results):
         values = f.to_dict()
-        rows.append([_cell(values[c]) for c in COLUMNS])
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    return frame.to_csv(index=False, lineterminator="\n")
+        lines.append(",".join(_cell(values[c]) for c in COLUMNS))
+    return "\n".join(lines) + "\n"
