@@ -9,22 +9,24 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from itertools import islice
+from typing import Any
 
 from audit.analysis import Analysis
 from audit.document import Document
 from audit.evidence import Cues, Sentence
 from audit.findings import SEVERITY_RANK, Finding
 from audit.rulebook import Rule, RuleBook
+from audit.safe_regex import compile_regex
 
-_COMPILED: dict[int, tuple[RuleBook, Cues, list[tuple[Rule, re.Pattern]]]] = {}
+_COMPILED: dict[int, tuple[RuleBook, Cues, list[tuple[Rule, Any]]]] = {}
 
 
-def compiled(rulebook: RuleBook) -> tuple[Cues, list[tuple[Rule, re.Pattern]]]:
+def compiled(rulebook: RuleBook) -> tuple[Cues, list[tuple[Rule, Any]]]:
     """Cue regexes and rule regexes, compiled once per rule book."""
     entry = _COMPILED.get(id(rulebook))
     if entry is None or entry[0] is not rulebook:
         cues = Cues.from_rulebook(rulebook)
-        regex_rules = [(r, re.compile(rx)) for r in rulebook.rules for rx in r.regex]
+        regex_rules = [(r, compile_regex(rx)) for r in rulebook.rules for rx in r.regex]
         entry = _COMPILED[id(rulebook)] = (rulebook, cues, regex_rules)
     return entry[1], entry[2]
 

@@ -7,9 +7,9 @@ Unknown keys and bad values stop the run with one line naming the file and the k
 
 from __future__ import annotations
 
-import fnmatch
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from audit.errors import UsageError
@@ -76,34 +76,27 @@ class Config:
 
 
 def match(path: str, pattern: str) -> bool:
-    """Glob match where ** spans folders and a pattern without / matches the file name."""
-    if "/" not in pattern:
-        return fnmatch.fnmatchcase(PurePosixPath(path).name, pattern)
-    return _glob(path, pattern)
+    """Does a gitignore-style glob match the /-separated relative path?
+
+    As in .gitignore (and ruff's exclude): a pattern without "/" matches a file or folder name
+    at any depth, "**" spans folders, a pattern that names a folder covers what is inside it.
+    pathspec translates the glob; RE2 runs it, so no pattern can backtrack (a glob of a dozen
+    "**/" took minutes with a backtracking engine).
+    """
+    rx = _glob(pattern)
+    return rx is not None and rx.search(path) is not None
 
 
-def _glob(path: str, pattern: str) -> bool:
-    import re
+@lru_cache(maxsize=1024)
+def _glob(pattern: str):
+    from pathspec.patterns.gitwildmatch import GitWildMatchPattern
 
-    rx = ""
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            rx += "(?:.*/)?"
-            i += 3
-        elif pattern.startswith("**", i):
-            rx += ".*"
-            i += 2
-        elif pattern[i] == "*":
-            rx += "[^/]*"
-            i += 1
-        elif pattern[i] == "?":
-            rx += "[^/]"
-            i += 1
-        else:
-            rx += re.escape(pattern[i])
-            i += 1
-    return re.fullmatch(rx, path) is not None
+    from audit.safe_regex import compile_regex
+
+    compiled = GitWildMatchPattern(pattern)
+    if compiled.include is not True or compiled.regex is None:
+        return None  # a comment, an empty or a negated pattern matches nothing
+    return compile_regex(compiled.regex.pattern)
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -160,8 +153,8 @@ def load_config(path: Path | None) -> Config:
     cfg.rules = [root / p for p in _strings(where, "rules", data.get("rules", []))]
     cfg.disable = set(_strings(where, "disable", data.get("disable", [])))
     cfg.severity = _severity_map(where, "severity", data.get("severity", {}))
-    cfg.include = _strings(where, "include", data.get("include", []))
-    cfg.exclude = _strings(where, "exclude", data.get("exclude", []))
+    cfg.include = _globs(where, "include", data.get("include", []))
+    cfg.exclude = _globs(where, "exclude", data.get("exclude", []))
     if "baseline" in data:
         if not isinstance(data["baseline"], str):
             raise UsageError(f"{where}: key 'baseline' must be a file path")
@@ -187,7 +180,7 @@ def load_config(path: Path | None) -> Config:
             raise UsageError(
                 f"{where}: unknown key '{key}.{bad[0]}' (known: files, disable, severity)"
             )
-        files = _strings(where, f"{key}.files", o.get("files"))
+        files = _globs(where, f"{key}.files", o.get("files"))
         if not files:
             raise UsageError(f"{where}: key '{key}.files' needs at least one glob")
         cfg.overrides.append(
@@ -216,6 +209,19 @@ def _strings(where: str, key: str, value) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise UsageError(f"{where}: key '{key}' must be a list of strings")
     return list(value)
+
+
+def _globs(where: str, key: str, value) -> list[str]:
+    """Glob strings that compile (gitignore syntax; "!" negation is not supported here)."""
+    globs = _strings(where, key, value)
+    for g in globs:
+        if g.startswith("!"):
+            raise UsageError(f"{where}: key '{key}': negated globs ({g!r}) are not supported")
+        try:
+            _glob(g)
+        except Exception as exc:  # pathspec's or RE2's complaint, on one line
+            raise UsageError(f"{where}: key '{key}': bad glob {g!r} ({exc})") from None
+    return globs
 
 
 def _severity_map(where: str, key: str, value) -> dict[str, str]:

@@ -17,10 +17,12 @@ mask covers the pattern's mask.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
+from typing import Any
 
 import numpy as np
+
+from audit.safe_regex import compile_regex
 
 _WORD_ATTRS = ("LOWER", "ORTH", "TEXT")
 _REGEX_ATTRS = {"TEXT": "text", "ORTH": "text", "LOWER": "lower"}
@@ -143,7 +145,7 @@ class SentenceGate:
 
         words: dict[int, np.ndarray] = {}
         self.like_num = np.zeros(n_words, dtype=np.uint64)
-        self.regexes: list[tuple[str, re.Pattern, np.ndarray]] = []
+        self.regexes: list[tuple[str, Any, np.ndarray]] = []  # RE2 patterns
         # How common a class's tokens are, roughly: the anchor of a window is the rarest class.
         self.rarity = [0] * len(index)
         for c, ci in index.items():
@@ -160,7 +162,7 @@ class SentenceGate:
             elif c[0] == "like_num":
                 self.like_num |= bit(ci)
             else:
-                self.regexes.append((c[1], re.compile(c[2]), bit(ci)))
+                self.regexes.append((c[1], compile_regex(c[2]), bit(ci)))
         self._regex_known = np.zeros(0, dtype=np.uint64)
         self._regex_rows = np.zeros((0, n_words), dtype=np.uint64)
         hashes = sorted(words)

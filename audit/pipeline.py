@@ -265,8 +265,15 @@ def compile_patterns(vocab, keyed: dict[str, list[list[dict]]]) -> dict[str, lis
     )
 
     def rewrite(spec: dict) -> dict:
-        out = {}
+        out: dict = {}
         for attr, value in spec.items():
+            if isinstance(value, dict) and "REGEX" in value:
+                # spaCy would run the REGEX with Python's backtracking engine: an extension
+                # attribute whose getter runs RE2 takes its place (audit.safe_regex).
+                out.setdefault("_", {})[_regex_extension(attr, value["REGEX"])] = True
+                value = {k: v for k, v in value.items() if k != "REGEX"}
+                if not value:
+                    continue
             if attr in _SET_ATTRS and isinstance(value, dict) and len(value) == 1:
                 op, words = next(iter(value.items()))
                 flag = flags.get((attr, frozenset(words))) if isinstance(words, list) else None
@@ -277,6 +284,39 @@ def compile_patterns(vocab, keyed: dict[str, list[list[dict]]]) -> dict[str, lis
         return out
 
     return {k: [[rewrite(spec) for spec in p] for p in pats] for k, pats in keyed.items()}
+
+
+class _RegexGetter:
+    """Token extension getter: does the token's attribute text match an RE2 pattern?"""
+
+    __slots__ = ("attr", "pattern")
+
+    def __init__(self, attr: str, pattern: str) -> None:
+        self.attr = attr
+        self.pattern = pattern
+
+    def __call__(self, token) -> bool:
+        from audit.safe_regex import compile_regex
+
+        return compile_regex(self.pattern).search(getattr(token, self.attr)) is not None
+
+
+_REGEX_EXTENSIONS: dict[tuple[str, str], str] = {}
+
+
+def _regex_extension(attr: str, pattern: str) -> str:
+    """The name of a Token extension that is True where `attr` matches `pattern` (RE2)."""
+    from spacy.tokens import Token
+
+    from audit.rulebook import REGEX_ATTRS
+
+    key = (REGEX_ATTRS[attr], pattern)
+    name = _REGEX_EXTENSIONS.get(key)
+    if name is None:
+        name = f"claims_regex_{len(_REGEX_EXTENSIONS)}"
+        Token.set_extension(name, getter=_RegexGetter(*key), force=True)
+        _REGEX_EXTENSIONS[key] = name
+    return name
 
 
 class _RuleMatcher:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import RuleError
+from audit.safe_regex import check_regex
 
 SEVERITIES = ("info", "warning", "error")
 ACTIONS = ("cite", "edit", "remove", "add-disclaimer", "disclose")
@@ -50,9 +51,15 @@ TOKEN_ATTRS = {
     "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE", "IS_STOP", "IS_SENT_START", "LIKE_NUM",
     "LIKE_URL", "LIKE_EMAIL", "SHAPE", "OP",
 }  # fmt: skip
-# A quantified group whose body is itself quantified: (a+)+, (\w*)*, (x|y+){2,} ...
-_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,)")
 _ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+# Token attributes a REGEX may test, and the Token attribute holding each one's text.
+REGEX_ATTRS = {
+    "ORTH": "text",
+    "TEXT": "text",
+    "LOWER": "lower_",
+    "NORM": "norm_",
+    "SHAPE": "shape_",
+}
 
 
 @dataclass(frozen=True)
@@ -156,6 +163,25 @@ def _yaml_loader():
     return RuleLoader
 
 
+def _refuse_aliases(name: str, text: str) -> None:
+    """Refuse YAML anchors and aliases before anything is built from them.
+
+    Aliases let 1.5 KB of YAML stand for gigabytes of nested lists (a "billion laughs"), and
+    no rule pack needs them. The event stream is read first: it stays as small as the text.
+    """
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for event in yaml.parse(text, Loader=base):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            mark = event.start_mark
+            where = f":{mark.line + 1}" if mark is not None else ""
+            raise RuleError(
+                f"{name}{where}: YAML anchors and aliases (&name, *name) are not allowed "
+                "in rule packs; write the values out"
+            )
+
+
 def _load(extra: list[Path], bundled: bool) -> RuleBook:
     import yaml
 
@@ -166,7 +192,9 @@ def _load(extra: list[Path], bundled: bool) -> RuleBook:
     for f in rule_files(paths):
         name = str(f)
         try:
-            data = yaml.load(f.read_text(encoding="utf-8"), Loader=_yaml_loader())  # noqa: S506
+            text = f.read_text(encoding="utf-8")
+            _refuse_aliases(name, text)
+            data = yaml.load(text, Loader=_yaml_loader())  # noqa: S506
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f":{mark.line + 1}" if mark is not None else ""
@@ -233,15 +261,7 @@ def _rule(file: str, index: int, raw: Any, lexicons: dict, pack: str = "") -> Ru
     phrases = tuple(_strings(where, "phrases", raw.get("phrases")))
     regex = tuple(_strings(where, "regex", raw.get("regex")))
     for rx in regex:
-        try:
-            re.compile(rx)
-        except re.error as exc:
-            raise RuleError(f"{where}: bad regex {rx!r}: {exc}") from None
-        if _NESTED_QUANTIFIER.search(rx):
-            raise RuleError(
-                f"{where}: regex {rx!r} nests quantifiers (like (a+)+) and can take exponential "
-                "time; rewrite it or use token patterns"
-            )
+        check_regex(where, rx)
     derived = raw.get("derived", False)
     if not isinstance(derived, bool):
         raise RuleError(f"{where}: derived must be true or false")
@@ -344,6 +364,13 @@ def _token(where: str, label: str, spec: Any, lexicons: dict) -> dict:
             value = {"IN": value}
         if isinstance(value, dict):
             value = dict(value)
+            if "REGEX" in value:
+                if attr not in REGEX_ATTRS or not isinstance(value["REGEX"], str):
+                    raise RuleError(
+                        f"{where}: {label}: REGEX needs a string, on one of "
+                        f"{', '.join(sorted(REGEX_ATTRS))}"
+                    )
+                check_regex(f"{where}: {label}", value["REGEX"])
             for op in ("IN", "NOT_IN"):
                 ref = value.get(op)
                 if isinstance(ref, str):

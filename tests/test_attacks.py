@@ -481,3 +481,80 @@ def test_a_document_audited_in_sections_gives_the_same_findings(nlp, rulebook, t
     assert [f.to_dict() for f in parts.findings] == [f.to_dict() for f in whole.findings]
     assert (parts.words, parts.sentences) == (whole.words, whole.sentences)
     assert len(whole.findings) > 100
+
+
+# 9. Rule packs and config cannot hang the run
+
+RULE = (
+    "rules:\n  - {{id: {id}, category: c, severity: warning, action: edit, message: m,"
+    " rationale: r, suggestion: s, {what}, examples: {{flag: [aaaa], pass: [b]}}}}\n"
+)
+
+
+def test_yaml_alias_bomb_is_refused(cli, tmp_path, article):
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    lines.append("rules: *i")
+    (tmp_path / "bomb.yml").write_text("\n".join(lines) + "\n")  # 1.5 kB, 10^9 strings
+    r = cli(article, "--rules", "bomb.yml")
+    assert r.returncode == 2
+    assert r.stderr.strip() == (
+        "claims-audit: bomb.yml:1: YAML anchors and aliases (&name, *name) are not allowed "
+        "in rule packs; write the values out"
+    )
+
+
+@pytest.mark.parametrize("rx", ["((a)+)+$", "(a|a)*$", "(.*a){25}$", "(a+)+$"])
+@pytest.mark.parametrize("where", ["regex: ['{rx}']", "patterns: [[{{TEXT: {{REGEX: '{rx}'}}}}]]"])
+def test_catastrophic_regexes_run_in_linear_time(cli, tmp_path, rx, where):
+    what = where.format(rx=rx)
+    (tmp_path / "slow.yml").write_text(RULE.format(id="slow-regex", what=what))
+    (tmp_path / "a.md").write_text(("a" * 60 + "!\n\n") * 200)
+    r = cli("a.md", "--rules", "slow.yml", "--select", "slow-regex", "--format", "json")
+    assert r.returncode in (0, 1), r.stderr  # finishes (Python's engine: hours per line)
+
+
+def test_regex_outside_re2_is_refused_on_one_line(cli, tmp_path, article):
+    (tmp_path / "look.yml").write_text(RULE.format(id="look", what="regex: ['(?!x)a+']"))
+    r = cli(article, "--rules", "look.yml")
+    assert r.returncode == 2
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert "look.yml: rule look: regex '(?!x)a+' is not supported" in r.stderr
+    assert "RE2" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("what", "message"),
+    [
+        ("phrases: [aaaa], near: {lexicon: health_terms, window: x}", "near needs"),
+        ("phrases: [aaaa], when: {cited: [1]}", "when.cited must be one of"),
+        ("patterns: [[{LOWER: {REGEX: 5}}]]", "REGEX needs a string"),
+        ("patterns: [[{LENGTH: {REGEX: a}}]]", "REGEX needs a string"),
+        ("patterns: 5", "patterns must be a list"),
+        ("phrases: [[x]]", "phrases must be a list of non-empty strings"),
+        ("patterns: [[{LOWER: {IN: 5}}]]", "bad pattern"),
+    ],
+)
+def test_badly_typed_rule_values_are_one_line_errors(cli, tmp_path, article, what, message):
+    (tmp_path / "bad.yml").write_text(RULE.format(id="bad-rule", what=what))
+    r = cli(article, "--rules", "bad.yml")
+    assert r.returncode == 2, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "internal error" not in r.stderr
+    assert message in r.stderr
+
+
+def test_include_glob_cannot_backtrack(cli, tmp_path):
+    deep = tmp_path / "/".join(["a"] * 30)
+    deep.mkdir(parents=True)
+    (deep / "post.md").write_text(ARTICLE)
+    (tmp_path / ".claims-audit.toml").write_text(f'include = ["{"**/" * 14}x.md"]\n')
+    r = cli(".", "--format", "json")
+    assert r.returncode == 0, r.stderr  # nothing selected, and the walk finished
+    assert json.loads(r.stdout)["documents"] == []
+
+
+def test_negated_and_bad_globs_are_one_line_errors(cli, tmp_path, article):
+    (tmp_path / ".claims-audit.toml").write_text('exclude = ["!keep.md"]\n')
+    r = cli(article)
+    assert r.returncode == 2 and "negated globs" in r.stderr
