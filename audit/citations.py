@@ -39,8 +39,29 @@ def _locate(document: Document, start: int, end: int) -> Located:
     return Located(document.source[s:e], s, e, line, col, end_line, end_col)
 
 
+def _absolute(href: str, page_url: str | None) -> str | None:
+    """The http(s) URL a link leads to: as written, or resolved against the page it is on.
+
+    A page's own links ("/research/trial-results") are written relative to it; they can break
+    like any other, so on a live page they are checked too. In a local file there is no page
+    address to resolve them against.
+    """
+    from urllib.parse import urljoin, urlsplit
+
+    href = href.strip()
+    if href.lower().startswith(_FOLLOWABLE):
+        return href
+    if not page_url or not href or href.startswith("#"):
+        return None
+    if urlsplit(href).scheme:  # mailto:, tel:, javascript: ...
+        return None
+    resolved = urljoin(page_url, href)
+    return resolved if resolved.lower().startswith(_FOLLOWABLE) else None
+
+
 def collect(document: Document, sentence_of) -> list[CitedLink]:
-    """Absolute http(s) links in audited blocks, each with its sentence and cited figures.
+    """Links in audited blocks, each with its sentence and cited figures: absolute http(s)
+    links, and on a live page its relative links too.
 
     `sentence_of(offset)` gives the (start, end) plain-text span of the sentence at offset.
     """
@@ -49,7 +70,10 @@ def collect(document: Document, sentence_of) -> list[CitedLink]:
     block_starts = [b.start for b in document.blocks]
     out: list[CitedLink] = []
     for link in document.links:
-        if link.kind == "marker" or not link.href.lower().startswith(_FOLLOWABLE):
+        if link.kind == "marker":
+            continue
+        href = _absolute(link.href, document.url)
+        if href is None:
             continue
         if link.end <= link.start:
             continue
@@ -66,7 +90,7 @@ def collect(document: Document, sentence_of) -> list[CitedLink]:
         ]
         out.append(
             CitedLink(
-                link.href,
+                href,
                 _locate(document, link.start, link.end),
                 _locate(document, s_start, s_end),
                 figures,

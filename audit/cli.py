@@ -97,6 +97,11 @@ def audit_parser() -> argparse.ArgumentParser:
         "--no-exit", action="store_true", help="exit 0 even when findings fail --fail-on"
     )
     p.add_argument("--config", metavar="FILE", help="config file (default: search upwards)")
+    p.add_argument(
+        "--show-settings",
+        action="store_true",
+        help="print which config file applies and the settings it resolves to, then exit",
+    )
     p.add_argument("--no-config", action="store_true", help="ignore configuration files")
     p.add_argument("--baseline", metavar="FILE", help="fail only on findings not in this baseline")
     p.add_argument("--diff", metavar="REF", help="audit only lines changed since this git ref")
@@ -267,9 +272,18 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
 
     if args.config and args.no_config:
         raise UsageError("use either --config FILE or --no-config")
+    config_notes: list[str] = []
     config = load_config(
-        Path(args.config) if args.config else None if args.no_config else find_config()
+        Path(args.config)
+        if args.config
+        else None
+        if args.no_config
+        else find_config(notes=config_notes)
     )
+    for note in config_notes:
+        print(f"{PROG}: warning: {note}", file=sys.stderr)
+    if args.show_settings:
+        return _show_settings(args, config)
     if not args.paths and not args.diff and not args.urls and not args.sitemap:
         parser.error("give at least one PATH or URL (or --diff REF, --urls FILE, --sitemap URL)")
     formats = (
@@ -453,6 +467,50 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
     if missing or any(r.error for r in results):
         return EXIT_ERROR
     return EXIT_FINDINGS if failing(results, fail_on) else EXIT_CLEAN
+
+
+def _show_settings(args, config) -> int:
+    """The config file in use and every setting after the command line is applied (TOML)."""
+    import json
+
+    def value(v) -> str:
+        if isinstance(v, Path):
+            v = str(v)
+        if isinstance(v, set):
+            v = sorted(v)
+        return json.dumps(v, ensure_ascii=False)
+
+    where = str(config.path) if config.path else f"none (searched from {Path.cwd()} upwards)"
+    if args.no_config:
+        where = "none (--no-config)"
+    lines = [
+        f"# config file: {where}",
+        f"fail-on = {value(args.fail_on or config.fail_on or 'warning')}",
+        f"min-severity = {value(args.min_severity or config.min_severity or 'info')}",
+        f"packs = {value(config.packs if config.packs is not None else 'all')}",
+        f"rules = {value([str(p) for p in config.rules] + list(args.rules))}",
+        f"disable = {value(config.disable)}",
+        f"include = {value(config.include)}",
+        f"exclude = {value(config.exclude)}",
+        f"baseline = {value(args.baseline or (str(config.baseline) if config.baseline else ''))}",
+        f"require-suppression-reason = {value(config.require_suppression_reason)}",
+        "",
+        "[severity]",
+        *(f"{value(k)} = {value(v)}" for k, v in sorted(config.severity.items())),
+        "",
+        "[source-tiers]",
+        *(f"{value(k)} = {v}" for k, v in sorted(config.source_tiers.items())),
+    ]
+    for o in config.overrides:
+        lines += [
+            "",
+            "[[overrides]]",
+            f"files = {value(o.files)}",
+            f"disable = {value(o.disable)}",
+            f"severity = {{ {', '.join(f'{value(k)} = {value(v)}' for k, v in o.severity.items())} }}",
+        ]
+    sys.stdout.write("\n".join(lines) + "\n")
+    return EXIT_CLEAN
 
 
 # Formats written while the audit runs, so memory does not grow with the corpus.

@@ -99,22 +99,54 @@ def _glob(pattern: str):
     return compile_regex(compiled.regex.pattern)
 
 
-def find_config(start: Path | None = None) -> Path | None:
-    """The nearest .claims-audit.toml, or pyproject.toml with [tool.claims-audit], upwards."""
+def find_config(start: Path | None = None, notes: list[str] | None = None) -> Path | None:
+    """The nearest .claims-audit.toml, or pyproject.toml with [tool.claims-audit], upwards.
+
+    A file in a folder above the current one is used only when it belongs to this user or to
+    the owner of the current folder (the project's owner: a CI job running as root in a
+    checkout owned by the runner still finds its config). One that belongs to someone else,
+    such as /tmp/.claims-audit.toml written by another account, is skipped with a note:
+    a config chooses rule files, a baseline and suppressions. A pyproject.toml that is not
+    valid TOML is an error, as a broken .claims-audit.toml is: it may hold our settings.
+    """
     here = (start or Path.cwd()).resolve()
+    trusted = _trusted_owners(here)
     for folder in (here, *here.parents):
-        candidate = folder / ".claims-audit.toml"
-        if candidate.is_file():
-            return candidate
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
+        for name in (".claims-audit.toml", "pyproject.toml"):
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            if folder != here and trusted is not None:
+                owner = candidate.stat().st_uid
+                if owner not in trusted:
+                    if notes is not None:
+                        notes.append(
+                            f"{candidate}: not used, it belongs to another user "
+                            "(name it with --config to use it)"
+                        )
+                    continue
+            if name == ".claims-audit.toml":
+                return candidate
             try:
-                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-            except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
-                continue  # someone else's broken pyproject is not our business
+                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except tomllib.TOMLDecodeError as exc:
+                raise UsageError(f"{candidate}: invalid TOML: {exc}") from None
+            except (OSError, UnicodeDecodeError) as exc:
+                raise UsageError(f"{candidate}: cannot read ({exc})") from None
             if "claims-audit" in data.get("tool", {}):
-                return pyproject
+                return candidate
     return None
+
+
+def _trusted_owners(here: Path) -> set[int] | None:
+    import os
+
+    if not hasattr(os, "getuid"):
+        return None  # no ownership to go by (Windows)
+    try:
+        return {os.getuid(), here.stat().st_uid}
+    except OSError:
+        return {os.getuid()}
 
 
 def load_config(path: Path | None) -> Config:

@@ -67,6 +67,8 @@ class LinkCache:
             status = LinkStatus(**data)
         except (OSError, ValueError, TypeError):
             return None
+        if not _well_formed(status, url):
+            return None  # a damaged or foreign cache file is a miss, not a failed run
         if time.time() - status.checked_at > self.ttl:
             return None
         if need_text and status.ok and status.text is None:
@@ -83,6 +85,26 @@ class LinkCache:
             os.replace(tmp, self._path(status.url))
         except OSError:
             pass  # a read-only cache must not fail the audit
+
+
+def _well_formed(status: LinkStatus, url: str) -> bool:
+    """Every field of a cached status has the type this version writes."""
+    import math
+
+    def opt(value, kind) -> bool:
+        return value is None or (isinstance(value, kind) and not isinstance(value, bool))
+
+    return (
+        status.url == url
+        and isinstance(status.ok, bool)
+        and opt(status.status, int)
+        and opt(status.error, str)
+        and opt(status.final_url, str)
+        and isinstance(status.checked_at, int | float)
+        and not isinstance(status.checked_at, bool)
+        and math.isfinite(status.checked_at)
+        and opt(status.text, str)
+    )
 
 
 def _page_text(body: str, ctype: str) -> str:

@@ -55,6 +55,15 @@ HEAD_AND_ALT = """<!DOCTYPE html>
 </body></html>"""
 
 
+# A page citing its own site with relative links: one that works and one that is gone.
+SAME_SITE = """<html><head><title>Our results</title></head><body><main><article>
+<h1>What our patients report</h1>
+<p>About 70% of our patients improved within a month (<a href="/good">results page</a>).</p>
+<p>Nearly 45% slept better after two weeks (<a href="/gone-study">our sleep study</a>).</p>
+<p>Call us to book a consultation, or write to the front desk at any time of day.</p>
+</article></main></body></html>"""
+
+
 class Handler(BaseHTTPRequestHandler):
     hits: dict[str, int] = {}
 
@@ -170,6 +179,8 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(200, body, ctype="text/html")
             else:
                 self._send(200, body, ctype=f"text/html; charset={label}")
+        elif path == "/same-site.html":
+            self._send(200, SAME_SITE.encode())
         elif path == "/head-and-alt.html":
             self._send(200, HEAD_AND_ALT.encode())
         else:

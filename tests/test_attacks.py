@@ -558,3 +558,124 @@ def test_negated_and_bad_globs_are_one_line_errors(cli, tmp_path, article):
     (tmp_path / ".claims-audit.toml").write_text('exclude = ["!keep.md"]\n')
     r = cli(article)
     assert r.returncode == 2 and "negated globs" in r.stderr
+
+
+# 11. Robustness
+
+
+def test_a_damaged_link_cache_entry_is_a_miss(cli, tmp_path):
+    import hashlib
+
+    from tests.localweb import LocalWeb
+
+    with LocalWeb() as web:
+        url = f"{web.base}/missing"
+        (tmp_path / "a.md").write_text(f"About 70% of patients improved ([trial]({url})).\n")
+        cache = tmp_path / "cache" / "links"
+        cache.mkdir(parents=True)
+        name = hashlib.sha256(url.encode()).hexdigest() + ".json"
+        (cache / name).write_text(
+            json.dumps({"url": url, "ok": "yes", "status": "200", "error": None,
+                        "final_url": url, "checked_at": "yesterday", "text": 5})
+        )  # fmt: skip
+        r = cli("a.md", "--check-links", "--cache-dir", "cache", "--allow-private",
+                "--format", "json")  # fmt: skip
+    assert r.returncode == 1, r.stderr
+    rules = [f["rule"] for f in json.loads(r.stdout)["findings"]]
+    assert "broken-citation" in rules  # checked again, and found broken
+    assert "0 from cache" in r.stderr
+
+
+def test_a_dead_same_site_citation_is_checked(cli, tmp_path):
+    from tests.localweb import LocalWeb
+
+    with LocalWeb() as web:
+        r = cli(f"{web.base}/same-site.html", "--check-links", "--allow-private",
+                "--cache-dir", "cache", "--format", "json")  # fmt: skip
+        hits = dict(web.hits)
+    broken = [f for f in json.loads(r.stdout)["findings"] if f["rule"] == "broken-citation"]
+    assert [f["match"] for f in broken] == ["our sleep study"]
+    assert hits.get("/gone-study") and hits.get("/good")
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                out.append(int(entry))
+    return out
+
+
+def test_workers_exit_with_their_parent_and_leftovers_go(tmp_path):
+    import signal
+    import time
+
+    content = tmp_path / "content"
+    content.mkdir()
+    for i in range(400):
+        (content / f"p{i:03d}.md").write_text(ARTICLE * 400)
+    proc = _start([str(content), "--jobs", "2", "--format", "json", "-o", "r.json"], cwd=tmp_path)
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    while time.monotonic() < deadline and len(workers) < 2:
+        workers = _children(proc.pid)
+        time.sleep(0.05)
+    assert len(workers) >= 2
+    leftovers = [p for p in os.listdir(tmp_path) if p.endswith(".claims-audit-tmp")]
+    assert leftovers  # the report being written
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(os.path.exists(f"/proc/{w}") for w in workers):
+        time.sleep(0.05)
+    assert not any(os.path.exists(f"/proc/{w}/stat") for w in workers)
+    assert [p for p in os.listdir(tmp_path) if p.endswith(".claims-audit-tmp")]  # still there
+    (tmp_path / "b.md").write_text(ARTICLE)
+    r = _start(["b.md", "--format", "json", "-o", "r.json"], cwd=tmp_path)
+    r.communicate(timeout=120)
+    assert not [p for p in os.listdir(tmp_path) if p.endswith(".claims-audit-tmp")]
+
+
+def test_a_config_of_another_user_above_is_ignored(cli, tmp_path):
+    if os.getuid() != 0:
+        pytest.skip("giving a file to another user needs root")
+    (tmp_path / ".claims-audit.toml").write_text('disable = ["vague-attribution"]\n')
+    os.chown(tmp_path / ".claims-audit.toml", 4242, 4242)
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "a.md").write_text(ARTICLE)
+    r = cli("a.md", "--format", "json", cwd=work)
+    categories = {f["category"] for f in json.loads(r.stdout)["findings"]}
+    assert "vague-attribution" in categories  # the other user's config did not apply
+    assert "belongs to another user" in r.stderr
+    shown = cli("--show-settings", cwd=work)
+    assert "# config file: none" in shown.stdout
+    os.chown(tmp_path / ".claims-audit.toml", os.getuid(), os.getgid())
+    shown = cli("--show-settings", cwd=work)
+    assert f"# config file: {tmp_path / '.claims-audit.toml'}" in shown.stdout
+    assert 'disable = ["vague-attribution"]' in shown.stdout
+
+
+def test_a_broken_pyproject_is_an_error_not_skipped(cli, tmp_path, article):
+    (tmp_path / "pyproject.toml").write_text("[tool.claims-audit\nfail-on = 'error'\n")
+    r = cli(article)
+    assert r.returncode == 2
+    assert len(r.stderr.strip().splitlines()) == 1 and "pyproject.toml: invalid TOML" in r.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--timeout", "0"], ["--timeout", "nan"], ["--timeout", "inf"], ["--max-bytes", "-1"],
+     ["--jobs", "0"], ["--cache-ttl", "-1"], ["--max-file-size", "0"]],
+)  # fmt: skip
+def test_bad_numbers_are_one_usage_error(cli, tmp_path, article, args):
+    r = cli(article, *args)
+    assert r.returncode == 2
+    assert len(r.stderr.strip().splitlines()) == 1 and args[0] in r.stderr
+    assert r.stdout == ""
