@@ -75,7 +75,9 @@ def test_chunks_split_by_count_and_by_text_size():
 def test_jobs_must_be_positive(cli, tmp_path):
     result = cli("--jobs", "0", str(tmp_path))
     assert result.returncode == 2
-    assert result.stderr.strip() == "claims-audit: --jobs must be 1 or more"
+    assert result.stderr.strip() == (
+        "claims-audit: argument --jobs: must be 1 or more, not 0 (see `claims-audit --help`)"
+    )
 
 
 class _CrashOn:
