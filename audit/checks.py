@@ -170,7 +170,7 @@ def _apply_context(rule: Rule, s: Sentence, start: int, end: int) -> tuple[str, 
             return None
         lower("info")
         qualifiers.append("question")
-    if when["negated"] == "suppress" and s.negated(start, end):
+    if when["negated"] == "suppress" and s.negated(start, end, rule.own_words):
         return None
     if when["hedged"] != "keep" and s.hedged(start, end):
         if when["hedged"] == "suppress":

@@ -200,7 +200,14 @@ class Sentence:
         head = self.doc.text[max(self.start, match_start - _CONTEXT) : match_end]
         return rx.search(head) is not None
 
-    def negated(self, match_start: int, match_end: int) -> bool:
+    def negated(
+        self, match_start: int, match_end: int, own: frozenset[str] = frozenset()
+    ) -> bool:
+        """Is the claim at [match_start, match_end) denied, distanced or cautioned against?
+
+        `own` holds the words the rule itself matches: a negation among them is the claim
+        ("Our pills have no side effects"), not a denial of it.
+        """
         text = self.doc.text
         lo = max(self.start, match_start - _CONTEXT)
         before = text[lo:match_start]
@@ -211,7 +218,7 @@ class Sentence:
         if cues.cautions and cues.cautions.search(before):
             return True
         if cues.negations:
-            if cues.negations.search(inside):
+            if any(m.group().lower() not in own for m in cues.negations.finditer(inside)):
                 return True
             # A negation word governs a claim only from close by ("does not cure", "is not a
             # cure", "isn't effective"): the last four words before the match.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,27 @@ class Rule:
     description: str = ""
     pack: str = ""
     derived: bool = False  # produced by a check (links, sources), not by matching text
+
+    @cached_property
+    def own_words(self) -> frozenset[str]:
+        """Lower-cased words the rule's own patterns and phrases name.
+
+        A negation among them is part of the claim ("no side effects", "never fails"), not a
+        denial of it, so the negation check leaves it alone.
+        """
+        words: set[str] = set()
+        for pattern in self.patterns:
+            for spec in pattern:
+                for attr, value in spec.items():
+                    if attr not in ("ORTH", "TEXT", "LOWER", "NORM"):
+                        continue
+                    if isinstance(value, str):
+                        words.add(value.lower())
+                    elif isinstance(value, dict) and isinstance(value.get("IN"), list):
+                        words.update(str(w).lower() for w in value["IN"])
+        for phrase in self.phrases:
+            words.update(phrase.lower().split())
+        return frozenset(words)
 
 
 @dataclass
