@@ -1,7 +1,7 @@
 """The sentence gate (audit.gating) only skips sentences where no pattern can match, and its
 windows around anchor tokens only skip tokens no match can reach.
 
-Checked against the plain way: every rule's Matcher over every sentence of the dev and holdout
+Checked against the plain way: every rule's Matcher over every sentence of the dev and training
 articles, keeping the matches that lie inside one sentence (the only ones that become findings).
 """
 
@@ -17,7 +17,7 @@ from audit.readers import FORMAT_BY_SUFFIX, parse
 CORPUS = Path(__file__).parent / "corpus"
 ARTICLES = sorted(
     p
-    for d in ("dev", "holdout")
+    for d in ("dev", "train/commerce", "train/seo-influencer")
     for p in (CORPUS / d).iterdir()
     if p.suffix in FORMAT_BY_SUFFIX and p.name != "README.md"
 )
