@@ -385,6 +385,8 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
     full = _rulebook(args, config)
     if config.source_tiers:
         full = replace(full, tiers={**full.tiers, **config.source_tiers})
+    if config.site:
+        full = replace(full, own_sites=tuple(config.site))
     rulebook = _filter(full, args.select, args.ignore)
     policy = Policy(
         config=config,
@@ -494,6 +496,7 @@ def _show_settings(args, config) -> int:
         f"exclude = {value(config.exclude)}",
         f"baseline = {value(args.baseline or (str(config.baseline) if config.baseline else ''))}",
         f"require-suppression-reason = {value(config.require_suppression_reason)}",
+        f"site = {value(config.site)}",
         "",
         "[severity]",
         *(f"{value(k)} = {value(v)}" for k, v in sorted(config.severity.items())),

@@ -17,7 +17,7 @@ from audit.errors import UsageError
 SEVERITIES = ("info", "warning", "error")
 KEYS = {
     "fail-on", "min-severity", "packs", "rules", "disable", "severity", "include", "exclude",
-    "overrides", "baseline", "require-suppression-reason", "source-tiers",
+    "overrides", "baseline", "require-suppression-reason", "source-tiers", "site",
 }  # fmt: skip
 OVERRIDE_KEYS = {"files", "disable", "severity"}
 
@@ -45,6 +45,7 @@ class Config:
     baseline: Path | None = None
     require_suppression_reason: bool = False
     source_tiers: dict[str, int] = field(default_factory=dict)  # domain -> tier 1-4
+    site: list[str] = field(default_factory=list)  # the audited site's domains: not sources
 
     # -- per-file rules ------------------------------------------------------------------
     def relative(self, path: str) -> str:
@@ -202,6 +203,8 @@ def load_config(path: Path | None) -> Config:
         if t not in (1, 2, 3, 4) or isinstance(t, bool):
             raise UsageError(f"{where}: key 'source-tiers.{domain}' must be 1, 2, 3 or 4")
         cfg.source_tiers[domain.lower().removeprefix("www.")] = t
+    site = data.get("site", [])
+    cfg.site = _strings(where, "site", [site] if isinstance(site, str) else site)
     overrides = data.get("overrides", [])
     if not isinstance(overrides, list) or not all(isinstance(o, dict) for o in overrides):
         raise UsageError(f"{where}: key 'overrides' must be an array of tables ([[overrides]])")

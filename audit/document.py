@@ -20,6 +20,7 @@ class Document:
     comments: list[Comment] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     url: str | None = None  # the page address, for documents fetched from the web
+    sites: list[str] = field(default_factory=list)  # addresses the document gives for itself
     cited_figures: list[tuple[int, int]] = field(default_factory=list)  # cited statistics
     _lines: LineIndex | None = None
     _link_index: tuple[list[int], int] | None = None  # link starts, longest link

@@ -74,17 +74,34 @@ def _alternation(words: tuple[str, ...]) -> re.Pattern | None:
     return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
 
 
+def _leading(words: tuple[str, ...]) -> re.Pattern | None:
+    """A pattern for text that starts with one of the phrases."""
+    if not words:
+        return None
+    parts = sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True)
+    return re.compile(r"^\W*(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+
+
+def _host_of(site: str) -> str:
+    from audit.sources import host
+
+    return host(site)
+
+
 @dataclass
 class Cues:
     """Compiled cue lists from the rule book's lexicons."""
 
     hedges: re.Pattern | None
     negations: re.Pattern | None
+    calls_to_action: re.Pattern | None
     negation_frames: re.Pattern | None
     cautions: re.Pattern | None
     authorities: re.Pattern | None
     lexicon_sets: dict[str, frozenset[str]] = field(default_factory=dict)
     lexicon_phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    own_sites: frozenset[str] = frozenset()  # the config's `site`: hosts that are not sources
+    tiers: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_rulebook(cls, rb: RuleBook) -> Cues:
@@ -92,11 +109,14 @@ class Cues:
         return cls(
             hedges=_alternation(rb.lexicon("hedges")),
             negations=_alternation(rb.lexicon("negations")),
+            calls_to_action=_leading(rb.lexicon("calls_to_action")),
             negation_frames=_alternation(rb.lexicon("negation_frames")),
             cautions=_alternation(rb.lexicon("cautions")),
             authorities=_alternation(rb.lexicon("authorities")),
             lexicon_sets=sets,
             lexicon_phrases={n: tuple(w for w in ws if " " in w) for n, ws in sets.items()},
+            own_sites=frozenset(_host_of(s) for s in rb.own_sites),
+            tiers=rb.tiers,
         )
 
     # -- citations -----------------------------------------------------------------------
@@ -122,10 +142,67 @@ class Cues:
 
 
 def link_is_citation(href: str, kind: str) -> bool:
+    """Could this link, by its kind and address alone, point at a source?"""
     if kind in ("marker", "url"):
         return True
     h = href.strip().lower()
     return h.startswith(("http://", "https://", "//", "doi:", "www."))
+
+
+# Addresses of shops, bookings, sign-ups and affiliate redirects: where a link sells, it does
+# not cite.
+_SELLING_PATH = re.compile(
+    r"/(?:products?|shop|store|cart|checkout|collections|buy|order|orders|subscribe|"
+    r"subscription|book|booking|bookings|appointments?|schedule|pricing|offers?|go|recommends|"
+    r"refer|out|dp|gp/product)(?:[/?#.]|$)",
+    re.IGNORECASE,
+)
+_SELLING_QUERY = re.compile(
+    r"[?&](?:ref|aff|affiliate|affid|aff_id|tag|coupon|discount|promo|add-to-cart|add_to_cart)=",
+    re.IGNORECASE,
+)
+
+
+def link_is_source(
+    href: str, kind: str, anchor: str, own_hosts: frozenset[str], tiers: dict[str, int], ctas
+) -> bool:
+    """Whether a link counts as a citation, as the labelling guide defines one.
+
+    Not a source: a link to the audited site itself (`own_hosts`: the page's address, the
+    document's canonical URL or front matter, the config's `site`), to a shop, booking or
+    affiliate address, a link whose words are a call to action ("Book now", "Shop the
+    formula"), or a bare brand name pointing at a home page no source list rates. Such links
+    used to count as citations and silenced real findings.
+    """
+    if not link_is_citation(href, kind):
+        return False
+    if kind == "marker":
+        return True
+    from urllib.parse import urlsplit
+
+    from audit.sources import host, tier
+
+    h = host(href)
+    if h and any(h == o or h.endswith("." + o) for o in own_hosts):
+        return False
+    target = href if "//" in href else "//" + href
+    parts = urlsplit(target)
+    if _SELLING_PATH.search(parts.path or "") or _SELLING_QUERY.search("?" + (parts.query or "")):
+        return False
+    if kind == "url":
+        return True
+    words = anchor.strip().lower()
+    if ctas is not None and ctas.match(words):
+        return False
+    rated = tier(href, tiers) in (1, 2, 3)
+    home = (parts.path or "/") == "/" and not parts.query
+    return not (home and not rated and _looks_like_a_name(anchor))  # a brand's home page
+
+
+def _looks_like_a_name(anchor: str) -> bool:
+    """A product or brand name: one to four capitalised words ("FlexiRoot", "Calm Co.")."""
+    words = anchor.split()
+    return 0 < len(words) <= 4 and all(w[0].isupper() or w[0].isdigit() for w in words)
 
 
 @dataclass
@@ -143,6 +220,22 @@ class Sentence:
     @property
     def text(self) -> str:
         return self.doc.text[self.start : self.end]
+
+    @cached_property
+    def _own_hosts(self) -> frozenset[str]:
+        pages = [self.doc.url] if self.doc.url else []
+        return self.cues.own_sites | {_host_of(p) for p in pages + self.doc.sites if p}
+
+    def is_source(self, link) -> bool:
+        anchor = self.doc.text[link.start : link.end]
+        return link_is_source(
+            link.href,
+            link.kind,
+            anchor,
+            self._own_hosts,
+            self.cues.tiers,
+            self.cues.calls_to_action,
+        )
 
     @cached_property
     def question(self) -> bool:
@@ -174,7 +267,7 @@ class Sentence:
             for link in self.doc.links_near(start, end):
                 inside = link.start < end and link.end > start
                 glued = link.start == link.end and start <= link.start <= end
-                if not (inside or glued) or not link_is_citation(link.href, link.kind):
+                if not (inside or glued) or not self.is_source(link):
                     continue
                 if link.kind == "marker" or link.href.lower().startswith("doi:"):
                     other = True
@@ -189,7 +282,7 @@ class Sentence:
         for link in self.doc.links_near(start, end):
             overlaps = link.start < end and link.end > start
             glued = link.start == link.end and start <= link.start <= end  # zero-width marker
-            if (overlaps or glued) and link_is_citation(link.href, link.kind):
+            if (overlaps or glued) and self.is_source(link):
                 return link.href or "marker"
         return self.cues.citation_in_text(self.doc.text[start:end])
 
@@ -200,9 +293,7 @@ class Sentence:
         head = self.doc.text[max(self.start, match_start - _CONTEXT) : match_end]
         return rx.search(head) is not None
 
-    def negated(
-        self, match_start: int, match_end: int, own: frozenset[str] = frozenset()
-    ) -> bool:
+    def negated(self, match_start: int, match_end: int, own: frozenset[str] = frozenset()) -> bool:
         """Is the claim at [match_start, match_end) denied, distanced or cautioned against?
 
         `own` holds the words the rule itself matches: a negation among them is the claim

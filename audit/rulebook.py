@@ -117,6 +117,7 @@ class RuleBook:
     extra_paths: tuple[Path, ...] = ()
     bundled: bool = True
     tiers: dict[str, int] = field(default_factory=dict)  # domain -> source tier (1 best)
+    own_sites: tuple[str, ...] = ()  # the audited site (config `site`): its links cite nothing
 
     def __post_init__(self) -> None:
         self.by_id = {r.id: r for r in self.rules}

@@ -100,6 +100,7 @@ class TextBuilder:
         self.blocks: list[Block] = []
         self.links: list[Link] = []
         self.comments: list[Comment] = []
+        self.sites: list[str] = []  # the document's own address(es): canonical URL, front matter
         self._block_start: int | None = None
         self._block_kind = ""
         self._block_audited = True

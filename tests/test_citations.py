@@ -123,3 +123,48 @@ def test_hedged_claim_is_info_only(audit_text):
 def test_negations_cautions_questions_give_nothing_at_warning(audit_text, text):
     _, findings = audit_text(text)
     assert not [f for f in findings if f.severity in ("warning", "error")], text
+
+
+# Links that are not sources (labelling guide: "Citations")
+
+
+@pytest.mark.parametrize(
+    "fmt,text",
+    [
+        ("markdown", f"{STAT} ([DriftWell](https://driftwell.example))."),  # the product's name
+        ("markdown", f"{STAT}. [Book now](https://clinic.example/visit) to feel it yourself."),
+        ("markdown", f"{STAT} ([book now](https://clinic.example/visit))."),  # call to action
+        ("markdown", f"{STAT} ([the study](https://shop.example/products/sleep-gummies))."),
+        ("markdown", f"{STAT} ([data](https://amzn.example/dp/B0012345))."),
+        ("markdown", f"{STAT} ([trial](https://partner.example/review?aff=123))."),
+        ("markdown", f"---\nsite: clinic.example\n---\n{STAT} ([our results](https://clinic.example/results))."),
+        ("html", f'<link rel="canonical" href="https://clinic.example/blog/x"><p>{STAT} (<a href="https://www.clinic.example/results">results</a>).</p>'),
+        ("markdown", f"{STAT}, researchers at Stanford University found."),  # named, no date
+        ("markdown", f"{STAT} in a 2015 survey."),  # a year, no named source
+    ],
+)  # fmt: skip
+def test_links_and_names_that_are_not_sources_leave_the_claim_uncited(audit_text, fmt, text):
+    _, findings = audit_text(text, fmt)
+    assert "unsourced-statistic" in categories(findings), text
+
+
+def test_the_config_site_setting_marks_own_links(cli, tmp_path):
+    import json
+
+    (tmp_path / "a.md").write_text(f"{STAT} ([our audit](https://clinic.example/audit)).\n")
+    before = json.loads(cli("a.md", "--format", "json").stdout)["findings"]
+    assert "unsourced-statistic" not in {f["category"] for f in before}
+    (tmp_path / ".claims-audit.toml").write_text('site = "clinic.example"\n')
+    after = json.loads(cli("a.md", "--format", "json").stdout)["findings"]
+    assert "unsourced-statistic" in {f["category"] for f in after}
+
+
+def test_a_live_page_own_links_are_not_sources(cli, tmp_path):
+    import json
+
+    from tests.localweb import LocalWeb
+
+    with LocalWeb() as web:
+        r = cli(f"{web.base}/same-site.html", "--allow-private", "--format", "json")
+    stats = [f for f in json.loads(r.stdout)["findings"] if f["category"] == "unsourced-statistic"]
+    assert {f["match"] for f in stats} >= {"70%", "45%"}  # both cite only the page's own site

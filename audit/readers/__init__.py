@@ -73,4 +73,6 @@ def parse(path: str, source: str, fmt: str) -> Document:
                 href = "http://" + href
             links.append(Link(m.start(), m.end(), href, "url"))
     links.sort(key=lambda lk: (lk.start, lk.end))
-    return Document(path, fmt, source, text, b.map, b.blocks, links, b.comments, notes)
+    return Document(
+        path, fmt, source, text, b.map, b.blocks, links, b.comments, notes, sites=b.sites
+    )

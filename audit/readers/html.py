@@ -186,7 +186,7 @@ class _HtmlWalker:
                 prose = [
                     c
                     for c in node.children or ()
-                    if (getattr(c, "name", "") or "").lower() in ("title", "meta")
+                    if (getattr(c, "name", "") or "").lower() in ("title", "meta", "link")
                 ]
                 stack.extend((c, False) for c in reversed(prose))
                 continue
@@ -194,6 +194,13 @@ class _HtmlWalker:
                 kind = (node.attrs.get("name") or node.attrs.get("property") or "").lower()
                 if kind in ("description", "og:description", "twitter:description"):
                     self.attr_block(node, "content", "meta")
+                elif kind == "og:url" and node.attrs.get("content"):
+                    b.sites.append(node.attrs["content"].strip())
+                continue
+            if name == "link":
+                rel = (node.attrs.get("rel") or "").lower().split()
+                if "canonical" in rel and node.attrs.get("href"):
+                    b.sites.append(node.attrs["href"].strip())
                 continue
             if name in SKIP:
                 off = self.offset(node)

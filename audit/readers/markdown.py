@@ -42,6 +42,26 @@ def _parser():
     )
 
 
+_SITE_KEY = re.compile(
+    r"^(?:site|url|canonical(?:_url)?|permalink|domain)\s*:\s*(.+?)\s*$", re.I | re.M
+)
+
+
+def front_matter_sites(front: str) -> list[str]:
+    """The document's own address from its front matter (`site:`, `url:`, `canonical:`...).
+
+    Read with a regular expression, not a YAML parser: front matter is untrusted input, and
+    only these plain values are wanted.
+    """
+    out: list[str] = []
+    for m in _SITE_KEY.finditer(front):
+        for value in re.split(r"[\s,\[\]]+", m.group(1)):
+            value = value.strip("'\"")
+            if "." in value and not value.startswith("/"):
+                out.append(value)
+    return out
+
+
 class _MarkdownWalker:
     def __init__(self, b: TextBuilder, source: str) -> None:
         self.b = b
@@ -107,6 +127,8 @@ class _MarkdownWalker:
                 read_html(b, self.src, start, end, fragment=True)
                 self.cursor = max(self.cursor, end)
             elif t in ("fence", "code_block", "front_matter", "hr") and tok.map:
+                if t == "front_matter":
+                    b.sites += front_matter_sites(tok.content)
                 b.end_block()
                 self.cursor = max(self.cursor, self.line_start(tok.map[1]))
 
