@@ -21,6 +21,13 @@ PROG = "claims-audit"
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
+def say(message: str, warning: bool = False) -> None:
+    """One line on stderr, with controls from file names and documents shown, not obeyed."""
+    from audit.writers.safe_text import escape
+
+    print(f"{PROG}: {'warning: ' if warning else ''}{escape(message)}", file=sys.stderr)
+
+
 class OneLineParser(argparse.ArgumentParser):
     """argparse with usage errors on one line, like every other error (exit 2)."""
 
@@ -281,7 +288,7 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
         else find_config(notes=config_notes)
     )
     for note in config_notes:
-        print(f"{PROG}: warning: {note}", file=sys.stderr)
+        say(note, warning=True)
     if args.show_settings:
         return _show_settings(args, config)
     if not args.paths and not args.diff and not args.urls and not args.sitemap:
@@ -354,7 +361,7 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
         [*(paths or default_paths), *url_args], args.input_format, walk_notes
     )
     for note in walk_notes:
-        print(f"{PROG}: warning: {note}", file=sys.stderr)
+        say(note, warning=True)
     missing += empty_sources
     inputs = [
         i
@@ -363,11 +370,10 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
         and (changed is None or (i.fs_path is not None and i.fs_path.resolve() in changed))
     ]
     if changed and not inputs:
-        print(
-            f"{PROG}: --diff {args.diff}: {len(changed)} changed "
+        say(
+            f"--diff {args.diff}: {len(changed)} changed "
             f"{'file' if len(changed) == 1 else 'files'}, none of them a document to audit "
-            "(.md, .markdown, .html, .htm, .txt) under the paths given",
-            file=sys.stderr,
+            "(.md, .markdown, .html, .htm, .txt) under the paths given"
         )
     targets = _targets(formats, args)
     for target in targets.values():
@@ -436,7 +442,7 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
         _check_links(results, fetcher, full, args)
     finish(results, policy)
     for message in missing:
-        print(f"{PROG}: {message}", file=sys.stderr)
+        say(message)
     for r in results:
         _report_problems(r)
 
@@ -445,7 +451,7 @@ def cmd_audit(argv: list[str], baseline_mode: bool = False) -> int:
 
         findings = [f for r in results for f in r.findings]
         write_report(Path(args.output), render_baseline(findings))
-        print(f"{PROG}: recorded {len(findings)} findings in {args.output}", file=sys.stderr)
+        say(f"recorded {len(findings)} findings in {args.output}")
         return EXIT_ERROR if missing or any(r.error for r in results) else EXIT_CLEAN
 
     from audit.writers.console import use_color
@@ -593,9 +599,9 @@ def _results(args, files, inputs, nlp, rulebook, keep_source, fetcher, prepare=N
 
 def _report_problems(r) -> None:
     for note in r.notes:
-        print(f"{PROG}: warning: {note}", file=sys.stderr)
+        say(note, warning=True)
     if r.error:
-        print(f"{PROG}: {r.error}", file=sys.stderr)
+        say(r.error)
 
 
 def _audit_streaming(args, stream, prepare, targets, fail_on, missing, total) -> int:
@@ -619,7 +625,7 @@ def _audit_streaming(args, stream, prepare, targets, fail_on, missing, total) ->
                 for sink in sinks:
                     sink.add(result)
         for message in missing:
-            print(f"{PROG}: {message}", file=sys.stderr)
+            say(message)
         for sink in sinks:
             sink.close()
     except BaseException:
@@ -630,7 +636,7 @@ def _audit_streaming(args, stream, prepare, targets, fail_on, missing, total) ->
     if "jsonl" in targets and not args.quiet:
         from audit.writers.console import summary_line
 
-        print(f"{PROG}: {summary_line(totals.summary(), fail_on)}", file=sys.stderr)
+        say(summary_line(totals.summary(), fail_on))
     if args.no_exit:
         return EXIT_CLEAN
     if missing or had_error:
@@ -679,10 +685,9 @@ def _check_links(results, fetcher, rulebook, args) -> None:
                 r.findings + findings_for(r.path, r.citations, statuses, rulebook), key=sort_key
             )
     broken = sum(1 for s in statuses.values() if not s.ok)
-    print(
-        f"{PROG}: links: {len(urls)} checked, {cache.hits} from cache, "
-        f"{fetcher.requests - before} HTTP requests, {broken} broken",
-        file=sys.stderr,
+    say(
+        f"links: {len(urls)} checked, {cache.hits} from cache, "
+        f"{fetcher.requests - before} HTTP requests, {broken} broken"
     )
 
 
@@ -777,12 +782,12 @@ def main(argv: list[str] | None = None) -> int:
             return COMMANDS[argv[0]](argv[1:])
         return cmd_audit(argv)
     except AuditError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+        say(exc)
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_CLEAN
     except SystemExit as exc:  # argparse: --help (0) and usage errors (2)
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_ERROR
     except Exception as exc:  # last resort: one line, never a traceback
-        print(f"{PROG}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        say(f"internal error: {type(exc).__name__}: {exc}")
         return EXIT_ERROR

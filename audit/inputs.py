@@ -60,21 +60,32 @@ def discover(
                         why = _unsafe_link(fp, top)
                         if why:
                             if notes is not None:
-                                notes.append(f"{fp.as_posix()}: symlink {why}, skipped")
+                                notes.append(f"{display_path(fp)}: symlink {why}, skipped")
                             continue
                     if fmt and fp.as_posix() not in seen:
                         seen.add(fp.as_posix())
-                        inputs.append(Input(fp.as_posix(), fp, fmt, explicit=False))
+                        inputs.append(Input(display_path(fp), fp, fmt, explicit=False))
         elif p.exists() or p.is_symlink():
             fmt = input_format
             if fmt == "auto":
                 fmt = FORMAT_BY_SUFFIX.get(p.suffix.lower(), "auto")
             if p.as_posix() not in seen:
                 seen.add(p.as_posix())
-                inputs.append(Input(p.as_posix(), p, fmt))
+                inputs.append(Input(display_path(p), p, fmt))
         else:
             errors.append(f"{arg}: no such file or directory")
     return inputs, errors
+
+
+def display_path(path: Path | str) -> str:
+    """A path as text any report can hold: bytes that are not UTF-8 (kept by Python as lone
+    surrogates, which no UTF-8 writer accepts) are shown as \\xNN escapes."""
+    text = path.as_posix() if isinstance(path, Path) else path
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _unsafe_link(link: Path, top: Path) -> str | None:

@@ -679,3 +679,27 @@ def test_bad_numbers_are_one_usage_error(cli, tmp_path, article, args):
     assert r.returncode == 2
     assert len(r.stderr.strip().splitlines()) == 1 and args[0] in r.stderr
     assert r.stdout == ""
+
+
+# 10. Output channels: one-line messages on stderr are escaped too
+
+
+def test_stderr_messages_show_controls_in_file_names(cli, tmp_path):
+    (tmp_path / "evil\x1b]52;c;cHdu\x07\n::error::x.md").write_bytes(b"\x00binary")
+    r = cli(".", "--format", "json")
+    assert r.returncode == 2
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1, lines
+    assert "\x1b" not in r.stderr and "\x07" not in r.stderr
+    assert "evil\\x1b]52;c;cHdu\\x07\\x0a::error::x.md: binary file" in r.stderr
+
+
+def test_a_file_name_that_is_not_utf8_is_audited(cli, tmp_path):
+    os.makedirs(tmp_path / "site")
+    with open(os.path.join(os.fsencode(tmp_path / "site"), b"caf\xe9.md"), "wb") as fh:
+        fh.write(ARTICLE.encode())
+    for fmt in ("json", "html", "md", "sarif", "junit", "csv", "text"):
+        r = cli("site", "--format", fmt, "-o", f"out.{fmt}")
+        assert r.returncode == 1, (fmt, r.stderr)
+    doc = json.loads((tmp_path / "out.json").read_text())["documents"][0]
+    assert doc["path"] == "site/caf\\xe9.md" and doc["findings"] >= 2
