@@ -703,3 +703,16 @@ def test_a_file_name_that_is_not_utf8_is_audited(cli, tmp_path):
         assert r.returncode == 1, (fmt, r.stderr)
     doc = json.loads((tmp_path / "out.json").read_text())["documents"][0]
     assert doc["path"] == "site/caf\\xe9.md" and doc["findings"] >= 2
+
+
+def test_html_report_of_a_claim_dense_file_stays_small(cli, tmp_path):
+    from audit.writers.html_report import MAX_CARDS
+
+    source = "Studies show 70% of patients improve and our tea cures colds. " * 2000  # 126 kB
+    (tmp_path / "dense.txt").write_text(source)
+    r = cli("dense.txt", "--format", "html", "-o", "r.html")
+    assert r.returncode == 1, r.stderr
+    html = (tmp_path / "r.html").read_text()
+    assert html.count('<li class="finding') == MAX_CARDS
+    assert "This document has 8000 findings; the first 500 are shown here." in html
+    assert len(html) < 12 * len(source)  # was about 95 times the source
