@@ -97,16 +97,7 @@ def find_claims(document: Document, analysis: Analysis, rulebook: RuleBook) -> l
             continue
         sentence = sentences.get(si)
         if sentence is None:
-            nxt = si + 1
-            same_block = nxt < len(sent_starts) and (
-                bi + 1 >= len(block_starts) or sent_starts[nxt] < block_starts[bi + 1]
-            )
-            nxt_s, nxt_e = (
-                _trim(document.text, sent_starts[nxt], sent_ends[nxt])
-                if same_block
-                else (None, None)
-            )
-            sentence = Sentence(document, cues, sent_starts[si], sent_ends[si], nxt_s, nxt_e)
+            sentence = Sentence(document, cues, sent_starts[si], sent_ends[si])
             sentences[si] = sentence
         outcome = _apply_context(rule, sentence, start, end)
         if outcome is None:

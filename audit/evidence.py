@@ -3,7 +3,7 @@
 The cue words are data (rules/lexicons.yml); this module compiles them once into regular
 expressions and answers per sentence. Citation evidence follows the README's definition: a link
 to a source, a reference marker, an author-year reference, a DOI/PMID/NCT id, or a named source
-with a date. A citation-only sentence right after a claim ("Source: CDC, 2022.") covers it.
+with a date, inside the sentence itself.
 """
 
 from __future__ import annotations
@@ -50,10 +50,6 @@ _CITATION_HINT = re.compile(
 )
 _YEAR_RX = re.compile(r"\b(?:19[5-9]\d|20\d{2})\b")
 _PUBLISHED_IN = re.compile(r"\bpublished\s+(?:in|by)\s+(?:the\s+)?[A-Z]")
-_CITATION_LEAD = re.compile(
-    r"^\s*[(\[]?\s*(?:sources?|references?|citations?|cited from|via|data from|see)\s*[:\-\u2013]",
-    re.IGNORECASE,
-)
 _CLAUSE_BREAK = re.compile(r"[;:]|\bbut\b|\bhowever\b|\balthough\b|\bwhereas\b|\byet\b|,", re.I)
 _URLISH = re.compile(r"(?:https?://|www\.)\S+|\b(?:[a-z0-9-]+\.)+[a-z]{2,}/\S*", re.I)
 # How far before a match hedges, negations and cautions are looked for, in characters. A real
@@ -133,13 +129,6 @@ class Cues:
                 return p.group()
         return None
 
-    def is_citation_only(self, text: str) -> bool:
-        """A sentence that only gives a source: "Source: CDC, 2022." or "(Smith et al., 2020)"."""
-        if _CITATION_LEAD.match(text):
-            return True
-        rest = _CITATION_TEXT.sub("", text) if _CITATION_HINT.search(text) else text
-        return len(re.findall(r"[A-Za-z]{2,}", rest)) <= 2 and rest != text
-
 
 def link_is_citation(href: str, kind: str) -> bool:
     """Could this link, by its kind and address alone, point at a source?"""
@@ -213,8 +202,6 @@ class Sentence:
     cues: Cues
     start: int  # plain-text offsets
     end: int
-    next_start: int | None = None  # the following sentence in the same block, if any
-    next_end: int | None = None
     _cited: str | None | bool = False
 
     @property
@@ -243,23 +230,19 @@ class Sentence:
         return bool(_QUESTION_END.search(tail))
 
     def citation(self) -> str | None:
-        """The evidence that this sentence is cited, or None."""
+        """The evidence that this sentence is cited, or None.
+
+        Only evidence inside the sentence counts, as the labelling guide defines a citation:
+        "Source: CDC, 2022." after a claim is a sentence of its own and does not cite it.
+        """
         if self._cited is False:
             self._cited = self._find_citation(self.start, self.end)
-            if self._cited is None and self.next_start is not None:
-                nxt = self.doc.text[self.next_start : self.next_end]
-                if self.cues.is_citation_only(nxt):
-                    self._cited = self._find_citation(self.next_start, self.next_end)
         return self._cited  # type: ignore[return-value]
 
     def evidence(self) -> tuple[list[str], bool]:
-        """Absolute citation link targets of this sentence (and a following citation-only
-        sentence), and whether it also has other evidence (markers, author-year, DOIs...)."""
+        """Citation link targets in this sentence, and whether it also has other evidence
+        (markers, author-year, DOIs...)."""
         spans = [(self.start, self.end)]
-        if self.next_start is not None:
-            nxt = self.doc.text[self.next_start : self.next_end]
-            if self.cues.is_citation_only(nxt):
-                spans.append((self.next_start, self.next_end))
         hrefs: list[str] = []
         other = False
         for start, end in spans:

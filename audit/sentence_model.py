@@ -62,7 +62,7 @@ class SentenceModel:
 
     def __init__(self, path: Path | str = MODEL_PATH) -> None:
         with np.load(Path(path), allow_pickle=False) as z:
-            meta = json.loads(str(z["meta"]))
+            meta = json.loads(z["meta"].tobytes().decode("utf-8"))
             if meta.get("format") != FORMAT:
                 raise ValueError(f"{path}: sentence model format {meta.get('format')!r}")
             self.meta: dict = meta
@@ -85,10 +85,10 @@ class SentenceModel:
         self.n_features = len(self.names)
         if self.coef.shape != (self.n_features, len(self.labels)):
             raise ValueError(f"{path}: coefficients do not match the vocabulary")
-        self._word_cache: dict[str, list[int]] = {}
+        self._word_cache: dict[str, np.ndarray] = {}
 
     # -- features -------------------------------------------------------------------------
-    def _char_ids(self, word: str) -> list[int]:
+    def _char_ids(self, word: str) -> np.ndarray:
         """In-vocabulary char_wb n-gram ids of one lower-cased word, one per occurrence."""
         ids = self._word_cache.get(word)
         if ids is not None:
@@ -97,20 +97,20 @@ class SentenceModel:
         lo, hi = self.char_range
         w = " " + word + " "
         n_w = len(w)
-        ids = []
+        found: list[int] = []
         for n in range(lo, hi + 1):
-            if n_w <= n:  # a short word gives itself once, then nothing longer
+            if n_w <= n:  # a short word gives itself once, then nothing longer (as sklearn)
                 i = index.get(w)
                 if i is not None:
-                    ids.append(i)
+                    found.append(i)
                 break
             for start in range(n_w - n + 1):
                 i = index.get(w[start : start + n])
                 if i is not None:
-                    ids.append(i)
+                    found.append(i)
         if len(self._word_cache) >= _WORD_CACHE_LIMIT:
             self._word_cache.clear()  # bounded memory on endless streams of new words
-        self._word_cache[word] = ids
+        ids = self._word_cache[word] = np.sort(np.asarray(found, dtype=np.int64))
         return ids
 
     def _word_ids(self, lowered: str, kind: str) -> list[int]:
@@ -126,22 +126,50 @@ class SentenceModel:
         return ids
 
     def _features(self, texts: list[str], kinds: list[str]) -> tuple[np.ndarray, ...]:
-        """Sparse tf-idf rows as (sentence, feature, value) arrays, sorted by sentence, feature."""
+        """Sparse tf-idf rows as (sentence, feature, value) arrays, sorted by sentence, feature.
+
+        Python touches each word once (a dict lookup); the char n-grams of each distinct word
+        are looked up once and kept, and everything per n-gram is done by numpy.
+        """
         if len(texts) != len(kinds):
             raise ValueError("texts and kinds must have the same length")
-        sent_ids: list[int] = []
-        feat_ids: list[int] = []
-        char_ids = self._char_ids
-        for si, (text, kind) in enumerate(zip(texts, kinds, strict=True)):
+        n = len(texts)
+        word_feats: list[int] = []
+        word_counts: list[int] = []
+        local: dict[str, int] = {}  # distinct words of this batch -> row of the CSR below
+        occurrences: list[int] = []
+        per_sentence: list[int] = []
+        word_ids = self._word_ids
+        for text, kind in zip(texts, kinds, strict=True):
             lowered = text.lower()
-            ids = self._word_ids(lowered, kind)
-            for word in lowered.split():
-                ids += char_ids(word)
-            feat_ids += ids
-            sent_ids += [si] * len(ids)
-        f_all = np.asarray(feat_ids, dtype=np.int64)
-        keys = np.asarray(sent_ids, dtype=np.int64) * self.n_features + f_all
-        uniq, counts = np.unique(keys, return_counts=True)
+            ids = word_ids(lowered, kind)
+            word_feats += ids
+            word_counts.append(len(ids))
+            words = lowered.split()
+            occurrences += [local.setdefault(w, len(local)) for w in words]
+            per_sentence.append(len(words))
+        # char n-grams: a CSR table over the distinct words, expanded per occurrence
+        tables = [self._char_ids(w) for w in local]
+        lengths = np.fromiter(map(len, tables), dtype=np.int64, count=len(tables))
+        flat = np.concatenate(tables) if tables else np.zeros(0, dtype=np.int64)
+        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])) if tables else lengths
+        occ = np.asarray(occurrences, dtype=np.int64)
+        occ_len = lengths[occ]
+        total = int(occ_len.sum())
+        ends = np.cumsum(occ_len)
+        gather = np.arange(total, dtype=np.int64) + np.repeat(
+            offsets[occ] - (ends - occ_len), occ_len
+        )
+        occ_sent = np.repeat(np.arange(n, dtype=np.int64), per_sentence)
+        char_sent = np.repeat(occ_sent, occ_len)
+        f_all = np.concatenate((np.asarray(word_feats, dtype=np.int64), flat[gather]))
+        s_all = np.concatenate((np.repeat(np.arange(n, dtype=np.int64), word_counts), char_sent))
+        keys = np.sort(s_all * self.n_features + f_all, kind="stable")
+        first = np.ones(len(keys), dtype=bool)
+        first[1:] = keys[1:] != keys[:-1]
+        starts = np.flatnonzero(first)
+        counts = np.diff(np.append(starts, len(keys)))
+        uniq = keys[starts]
         sent = uniq // self.n_features
         feat = uniq - sent * self.n_features
         tf = counts.astype(np.float64)
@@ -150,7 +178,7 @@ class SentenceModel:
         value = tf * self.idf[feat]
         # l2 norm per sentence and block (word features, then char features)
         block = sent * 2 + (feat >= self.n_word)
-        norms = np.sqrt(np.bincount(block, weights=value * value, minlength=2 * len(texts)))
+        norms = np.sqrt(np.bincount(block, weights=value * value, minlength=2 * n))
         value = value / norms[block]
         return sent, feat, value
 
@@ -158,9 +186,11 @@ class SentenceModel:
     def decision(self, texts: list[str], kinds: list[str]) -> np.ndarray:
         """Linear scores [n_sentences, n_labels] before the logistic function."""
         sent, feat, value = self._features(texts, kinds)
-        out = np.empty((len(texts), len(self.labels)), dtype=np.float64)
-        for j in range(len(self.labels)):
-            out[:, j] = np.bincount(sent, weights=value * self.coef[feat, j], minlength=len(texts))
+        out = np.zeros((len(texts), len(self.labels)), dtype=np.float64)
+        if len(sent):
+            # rows are sorted by sentence: one segment sum per sentence that has features
+            first = np.flatnonzero(np.append(True, sent[1:] != sent[:-1]))
+            out[sent[first]] = np.add.reduceat(self.coef[feat] * value[:, None], first, axis=0)
         return out + self.intercept
 
     def scores(self, texts: list[str], kinds: list[str]) -> np.ndarray:

@@ -28,7 +28,7 @@ def categories(findings):
         ("markdown", f"{STAT} (see cdc.gov/depression/data)."),
         ("html", f"<p>{STAT}.<sup><a href='#ref1'>1</a></sup></p>"),
         ("html", f"<p>{STAT} <a href='https://www.nih.gov/study'>in this trial</a>.</p>"),
-        ("markdown", f"{STAT}. Source: CDC, 2022."),
+        ("markdown", f"{STAT} (source: CDC, 2022)."),
     ],
 )
 def test_cited_statistic_is_not_flagged(audit_text, fmt, text):
@@ -141,6 +141,7 @@ def test_negations_cautions_questions_give_nothing_at_warning(audit_text, text):
         ("html", f'<link rel="canonical" href="https://clinic.example/blog/x"><p>{STAT} (<a href="https://www.clinic.example/results">results</a>).</p>'),
         ("markdown", f"{STAT}, researchers at Stanford University found."),  # named, no date
         ("markdown", f"{STAT} in a 2015 survey."),  # a year, no named source
+        ("markdown", f"{STAT}. Source: CDC, 2022."),  # a citation in the next sentence
     ],
 )  # fmt: skip
 def test_links_and_names_that_are_not_sources_leave_the_claim_uncited(audit_text, fmt, text):
