@@ -8,6 +8,9 @@ next to the physical floor: spaCy's tokenizer alone over the same text. With pro
 installed, it times proselint and claims-audit on the same 200 files. It also times a cold
 start on one small file and `--help`.
 
+--one-file-mb N audits one N-megabyte Markdown, HTML and text file each and prints peak memory
+as a multiple of the file size.
+
 --large-mb N writes an N-megabyte JSON Lines export of the same articles and audits it with
 --text-column (streamed JSON Lines out), to show that peak memory does not grow with input size.
 
@@ -228,11 +231,38 @@ def bench_large(megabytes: float, jobs_list: list[int], tmp: Path) -> None:
         )
 
 
+def bench_one_file(megabytes: float, tmp: Path) -> None:
+    """Peak memory against the size of one large document, per format (the README states it)."""
+    tiny = tmp / "tiny.md"
+    tiny.write_text("Studies show it works.\n", encoding="utf-8")
+    _, base = audit_cli([str(tiny), "--jobs", "1", "--format", "json", "-o", str(tmp / "t.json")])
+    print(f"one tiny file: peak RSS {base['own_mb']:.0f} MB (start-up and the pipeline)")
+    for suffix in (".md", ".html", ".txt"):
+        text = "".join(p.read_text(encoding="utf-8") for p in SOURCES if p.suffix == suffix)
+        if not text:
+            continue
+        big = tmp / f"big{suffix}"
+        copies = int(megabytes * 1_000_000 // len(text.encode("utf-8"))) + 1
+        big.write_text(text * copies, encoding="utf-8")
+        size_mb = big.stat().st_size / 1e6
+        out = tmp / "big.json"
+        elapsed, mem = audit_cli([str(big), "--jobs", "1", "--format", "json", "-o", str(out)])
+        extra = mem["own_mb"] - base["own_mb"]
+        print(
+            f"one {size_mb:.0f} MB {suffix[1:]} file: {elapsed:.0f} s, peak RSS "
+            f"{mem['own_mb']:.0f} MB = start-up + {extra / size_mb:.0f} x the file, "
+            f"exit {mem['code']}"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--words", type=int, default=300_000, help="0 skips the corpus benchmark")
     ap.add_argument("--jobs", default="1", help="comma list of --jobs values (default 1)")
     ap.add_argument("--large-mb", type=float, default=0, help="also audit an export this big")
+    ap.add_argument(
+        "--one-file-mb", type=float, default=0, help="also audit one file this big, per format"
+    )
     ap.add_argument("--repeat", type=int, default=1, help="best of N runs per --jobs value")
     args = ap.parse_args()
     jobs_list = [int(j) for j in args.jobs.split(",") if j.strip()]
@@ -243,6 +273,8 @@ def main() -> None:
             bench_corpus(args.words, jobs_list, tmp, max(1, args.repeat))
         if args.large_mb:
             bench_large(args.large_mb, jobs_list, tmp)
+        if args.one_file_mb:
+            bench_one_file(args.one_file_mb, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
