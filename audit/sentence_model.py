@@ -12,7 +12,8 @@ scores agree to 1e-6):
   text as a token of its own ("__heading__", "__listitem__"), so that the same words can weigh
   differently in a heading, a list item or a paragraph;
 - character features (``analyzer="char_wb"``): n-grams of each whitespace-separated word of the
-  lower-cased text padded with one space on each side; a word shorter than n gives one n-gram;
+  lower-cased text padded with one space on each side; a padded word no longer than n gives
+  itself once;
 - each block separately: tf = 1 + ln(count) (sublinear), times idf, l2-normalised over the
   features in the vocabulary; the two blocks are concatenated, as in a scikit-learn hstack;
 - score = features . coefficients + intercept, through the logistic function when the model
@@ -28,6 +29,7 @@ import json
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import chain, repeat
 from pathlib import Path
 
 import numpy as np
@@ -56,8 +58,10 @@ class SentenceModel:
     """Scores sentences for each label; thresholds for the warning and info bands come with it.
 
     `labels` gives the column order of `scores`. `warning[j]` is the threshold chosen on the dev
-    corpus to maximise F1 for label j; `info[j]` is a lower threshold (about half of what it
-    adds on dev is right) for findings worth a look but not a warning.
+    corpus to maximise F1 for label j; `info[j]` is a lower threshold, the lowest score at which
+    precision of everything flagged on dev is still about 0.5, for findings worth a look but
+    not a warning. (`meta["thresholds"]` says, per label, where each was chosen and how it
+    scored.)
     """
 
     def __init__(self, path: Path | str = MODEL_PATH) -> None:
@@ -80,96 +84,164 @@ class SentenceModel:
             self.info: np.ndarray = np.asarray(z["info"], dtype=np.float64)
         self.n_word = len(word_names)
         self.names: list[str] = word_names + char_names
-        self.word_index: dict[str, int] = {w: i for i, w in enumerate(word_names)}
+        # unigrams by token, bigrams by token pair (scikit-learn joins the pair with a space)
+        self.word_index: dict[str, int] = {w: i for i, w in enumerate(word_names) if " " not in w}
+        self.bigram_index: dict[tuple[str, str], int] = {
+            tuple(w.split(" ")): i for i, w in enumerate(word_names) if " " in w
+        }
         self.char_index: dict[str, int] = {g: i + self.n_word for i, g in enumerate(char_names)}
         self.n_features = len(self.names)
+        # char n-grams as numbers for _new_char_tables: characters ranked in the alphabet of
+        # the vocabulary, an n-gram the number with its ranks (from 1) as base-(A+1) digits
+        chars = sorted({c for g in char_names for c in g})
+        self._alphabet = np.array([ord(c) for c in chars], dtype=np.uint32)
+        rank = {c: r + 1 for r, c in enumerate(chars)}
+        base = len(chars) + 1
+        keys = np.array(
+            [sum(rank[c] * base**j for j, c in enumerate(g)) for g in char_names], dtype=np.int64
+        )
+        order = np.argsort(keys, kind="stable")
+        self._gram_keys: np.ndarray = keys[order]
+        self._gram_ids: np.ndarray = (order + self.n_word).astype(np.int32)
         if self.coef.shape != (self.n_features, len(self.labels)):
             raise ValueError(f"{path}: coefficients do not match the vocabulary")
         self._word_cache: dict[str, np.ndarray] = {}
+        self._kind_tokens: dict[str, str] = {}
 
     # -- features -------------------------------------------------------------------------
-    def _char_ids(self, word: str) -> np.ndarray:
-        """In-vocabulary char_wb n-gram ids of one lower-cased word, one per occurrence."""
-        ids = self._word_cache.get(word)
-        if ids is not None:
-            return ids
-        index = self.char_index
-        lo, hi = self.char_range
-        w = " " + word + " "
-        n_w = len(w)
-        found: list[int] = []
-        for n in range(lo, hi + 1):
-            if n_w <= n:  # a short word gives itself once, then nothing longer (as sklearn)
-                i = index.get(w)
-                if i is not None:
-                    found.append(i)
-                break
-            for start in range(n_w - n + 1):
-                i = index.get(w[start : start + n])
-                if i is not None:
-                    found.append(i)
-        if len(self._word_cache) >= _WORD_CACHE_LIMIT:
-            self._word_cache.clear()  # bounded memory on endless streams of new words
-        ids = self._word_cache[word] = np.sort(np.asarray(found, dtype=np.int64))
-        return ids
+    def _char_tables(self, words: list[str]) -> list[np.ndarray]:
+        """In-vocabulary char_wb n-gram ids of each lower-cased word, one per occurrence.
 
-    def _word_ids(self, lowered: str, kind: str) -> list[int]:
-        index = self.word_index
-        tokens = _TOKEN.findall(lowered)
-        if self.use_kind:
-            tokens.insert(0, kind_token(kind))
-        ids = [i for i in map(index.get, tokens) if i is not None]
-        for a, b in zip(tokens, tokens[1:], strict=False):
-            i = index.get(a + " " + b)
-            if i is not None:
-                ids.append(i)
-        return ids
+        Words seen before come from a cache; the new ones are done together by
+        _new_char_tables.
+        """
+        cache = self._word_cache
+        tables = list(map(cache.get, words))
+        missing = [i for i, t in enumerate(tables) if t is None]
+        if missing:
+            new = self._new_char_tables([words[i] for i in missing])
+            if len(cache) + len(missing) > _WORD_CACHE_LIMIT:
+                cache.clear()  # bounded memory on endless streams of new words
+            for i, table in zip(missing, new, strict=True):
+                tables[i] = cache[words[i]] = table
+        return tables  # type: ignore[return-value]
+
+    def _new_char_tables(self, words: list[str]) -> list[np.ndarray]:
+        """char_wb n-gram ids of distinct words, computed with numpy rather than per n-gram.
+
+        scikit-learn pads each word with a space on each side and takes every n-gram of the
+        padded word for n in the range up to its length. Joined as " w1 w2 w3 ", the words
+        share their padding spaces, and an n-gram of one padded word is exactly a substring
+        with no space strictly inside it. Each character becomes its rank in the alphabet of
+        the vocabulary (0 if absent: no vocabulary n-gram holds it), an n-gram the number
+        with those ranks as digits, looked up in the sorted numbers of the vocabulary.
+        """
+        joined = " " + " ".join(words) + " "
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        alphabet = self._alphabet
+        rank = np.searchsorted(alphabet, codes)
+        rank[rank >= len(alphabet)] = 0
+        digit = np.where(alphabet[rank] == codes, rank + 1, 0).astype(np.int64)
+        spaces = np.cumsum(codes == 32)  # word w starts after the (w+1)-th space
+        base = len(alphabet) + 1
+        lo, hi = self.char_range
+        n_codes = len(codes)
+        hit_ids: list[np.ndarray] = []
+        hit_words: list[np.ndarray] = []
+        for n in range(lo, hi + 1):
+            m = n_codes - n + 1
+            if m <= 0:
+                break
+            key = digit[:m].copy()
+            ok = key > 0
+            for j in range(1, n):
+                d = digit[j : j + m]
+                ok &= d > 0
+                key += d * base**j
+            if n > 2:
+                ok &= spaces[n - 2 : n - 2 + m] == spaces[:m]  # no space strictly inside
+            at = np.flatnonzero(ok)
+            key = key[at]
+            loc = np.searchsorted(self._gram_keys, key)
+            loc[loc >= len(self._gram_keys)] = 0
+            found = self._gram_keys[loc] == key
+            hit_ids.append(self._gram_ids[loc[found]])
+            hit_words.append(spaces[at[found]] - 1)
+        if not hit_ids:
+            return [np.zeros(0, dtype=np.int32) for _ in words]
+        ids = np.concatenate(hit_ids)
+        word = np.concatenate(hit_words)
+        order = np.argsort(word, kind="stable")
+        ids = ids[order]
+        ends = np.cumsum(np.bincount(word, minlength=len(words))).tolist()
+        out = []
+        start = 0
+        for end in ends:
+            out.append(ids[start:end])
+            start = end
+        return out
+
+    def _kind_token(self, kind: str) -> str:
+        token = self._kind_tokens.get(kind)
+        if token is None:
+            token = self._kind_tokens[kind] = kind_token(kind)
+        return token
 
     def _features(self, texts: list[str], kinds: list[str]) -> tuple[np.ndarray, ...]:
         """Sparse tf-idf rows as (sentence, feature, value) arrays, sorted by sentence, feature.
 
-        Python touches each word once (a dict lookup); the char n-grams of each distinct word
-        are looked up once and kept, and everything per n-gram is done by numpy.
+        Python touches each token once, inside C-level map() calls; the char n-grams of each
+        distinct word are looked up once and kept; everything per n-gram is numpy.
         """
         if len(texts) != len(kinds):
             raise ValueError("texts and kinds must have the same length")
         n = len(texts)
+        lowered = [t.lower() for t in texts]
+        # word unigrams and bigrams (bigrams keyed by token pairs: no string to build);
+        # -1 for a token or pair not in the vocabulary, dropped below
+        findall = _TOKEN.findall
+        uni = self.word_index.get
+        bi = self.bigram_index.get
+        kind_tokens = list(map(self._kind_token, kinds)) if self.use_kind else None
         word_feats: list[int] = []
         word_counts: list[int] = []
-        local: dict[str, int] = {}  # distinct words of this batch -> row of the CSR below
-        occurrences: list[int] = []
-        per_sentence: list[int] = []
-        word_ids = self._word_ids
-        for text, kind in zip(texts, kinds, strict=True):
-            lowered = text.lower()
-            ids = word_ids(lowered, kind)
-            word_feats += ids
-            word_counts.append(len(ids))
-            words = lowered.split()
-            occurrences += [local.setdefault(w, len(local)) for w in words]
-            per_sentence.append(len(words))
-        # char n-grams: a CSR table over the distinct words, expanded per occurrence
-        tables = [self._char_ids(w) for w in local]
-        lengths = np.fromiter(map(len, tables), dtype=np.int64, count=len(tables))
-        flat = np.concatenate(tables) if tables else np.zeros(0, dtype=np.int64)
-        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])) if tables else lengths
-        occ = np.asarray(occurrences, dtype=np.int64)
+        for si, text in enumerate(lowered):
+            tokens = findall(text)
+            if kind_tokens is not None:
+                tokens.insert(0, kind_tokens[si])
+            before = len(word_feats)
+            word_feats += map(uni, tokens, repeat(-1))
+            word_feats += map(bi, zip(tokens, tokens[1:]), repeat(-1))  # noqa: B905
+            word_counts.append(len(word_feats) - before)
+        # char n-grams of the whitespace-separated words: a table per distinct word
+        split = [t.split() for t in lowered]
+        all_words = list(chain.from_iterable(split))
+        distinct = list(dict.fromkeys(all_words))
+        tables = self._char_tables(distinct)
+        local = dict(zip(distinct, range(len(distinct)), strict=True))
+        lengths = np.fromiter(map(len, tables), np.int64, len(tables))
+        flat = np.concatenate(tables) if tables else np.zeros(0, dtype=np.int32)
+        offsets = np.cumsum(lengths) - lengths
+        occ = np.fromiter(map(local.__getitem__, all_words), np.int64, len(all_words))
         occ_len = lengths[occ]
-        total = int(occ_len.sum())
         ends = np.cumsum(occ_len)
-        gather = np.arange(total, dtype=np.int64) + np.repeat(
-            offsets[occ] - (ends - occ_len), occ_len
-        )
-        occ_sent = np.repeat(np.arange(n, dtype=np.int64), per_sentence)
-        char_sent = np.repeat(occ_sent, occ_len)
+        gather = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+        gather += np.repeat(offsets[occ] - (ends - occ_len), occ_len)
+        rows = np.arange(n, dtype=np.int64)
+        char_sent = np.repeat(np.repeat(rows, list(map(len, split))), occ_len)
         f_all = np.concatenate((np.asarray(word_feats, dtype=np.int64), flat[gather]))
-        s_all = np.concatenate((np.repeat(np.arange(n, dtype=np.int64), word_counts), char_sent))
-        keys = np.sort(s_all * self.n_features + f_all, kind="stable")
-        first = np.ones(len(keys), dtype=bool)
-        first[1:] = keys[1:] != keys[:-1]
+        s_all = np.concatenate((np.repeat(rows, word_counts), char_sent))
+        known = f_all >= 0
+        keys = s_all[known] * self.n_features + f_all[known]
+        keys = np.sort(
+            keys.astype(np.int32) if n * self.n_features < 2**31 else keys, kind="stable"
+        )
+        first = np.empty(len(keys), dtype=bool)
+        first[:1] = True
+        np.not_equal(keys[1:], keys[:-1], out=first[1:])
         starts = np.flatnonzero(first)
         counts = np.diff(np.append(starts, len(keys)))
-        uniq = keys[starts]
+        uniq = keys[starts].astype(np.int64)
         sent = uniq // self.n_features
         feat = uniq - sent * self.n_features
         tf = counts.astype(np.float64)
@@ -179,7 +251,7 @@ class SentenceModel:
         # l2 norm per sentence and block (word features, then char features)
         block = sent * 2 + (feat >= self.n_word)
         norms = np.sqrt(np.bincount(block, weights=value * value, minlength=2 * n))
-        value = value / norms[block]
+        value /= norms[block]
         return sent, feat, value
 
     # -- scoring --------------------------------------------------------------------------
@@ -190,7 +262,9 @@ class SentenceModel:
         if len(sent):
             # rows are sorted by sentence: one segment sum per sentence that has features
             first = np.flatnonzero(np.append(True, sent[1:] != sent[:-1]))
-            out[sent[first]] = np.add.reduceat(self.coef[feat] * value[:, None], first, axis=0)
+            terms = np.take(self.coef, feat, axis=0)
+            terms *= value[:, None]
+            out[sent[first]] = np.add.reduceat(terms, first, axis=0)
         return out + self.intercept
 
     def scores(self, texts: list[str], kinds: list[str]) -> np.ndarray:
@@ -200,7 +274,9 @@ class SentenceModel:
         that a heading or a list item naming a benefit is a claim more often than a paragraph.
         """
         d = self.decision(texts, kinds)
-        return 1.0 / (1.0 + np.exp(-d)) if self.logistic else d
+        if not self.logistic:
+            return d
+        return 1.0 / (1.0 + np.exp(-np.clip(d, -500.0, 500.0)))  # clipped: no overflow warning
 
     def weights(self, text: str, kind: str, label: str, k: int = 5) -> list[tuple[str, float]]:
         """The `k` words or n-grams that pushed this sentence most towards `label`, largest first.
@@ -209,7 +285,8 @@ class SentenceModel:
         linear score (feature value x coefficient); a character n-gram's share is credited to
         the word(s) it came from, so users see words ("proven", "studies show") rather than
         fragments. The kind token shows as "[heading]". Ties break on the text, so the list is
-        deterministic.
+        deterministic. Only features that pushed towards the label are listed (fewer than `k`
+        when fewer did).
         """
         j = self.labels.index(label)
         _, feat, value = self._features([text], [kind])
@@ -225,7 +302,9 @@ class SentenceModel:
             else:
                 char_share[f] = c
         if char_share:
-            per_word = [(w, Counter(self._char_ids(w))) for w in text.lower().split()]
+            words = text.lower().split()
+            tables = self._char_tables(words)
+            per_word = [(w, Counter(t.tolist())) for w, t in zip(words, tables, strict=True)]
             occurrences = Counter()
             for _, ids in per_word:
                 occurrences.update(ids)
@@ -234,7 +313,7 @@ class SentenceModel:
                 share = sum(char_share[f] * n / occurrences[f] for f, n in ids.items())
                 totals[name] = totals.get(name, 0.0) + share
         ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
-        return [(name, float(w)) for name, w in ranked[:k]]
+        return [(name, float(w)) for name, w in ranked[:k] if w > 0]
 
 
 @lru_cache(maxsize=1)
