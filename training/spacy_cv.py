@@ -149,6 +149,5 @@ def run_spacy(arch: str, workers: int = 2) -> dict:
             pass
 
     res["sentences_per_s"] = throughput(run, texts, [r.kind for r in records], repeat=2)
-    res["model_dir"] = str(final_model)
     res["seconds"] = time.perf_counter() - t0
     return res
