@@ -21,11 +21,11 @@ PROG = "claims-audit"
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def say(message: str, warning: bool = False) -> None:
+def say(message: object, warning: bool = False) -> None:
     """One line on stderr, with controls from file names and documents shown, not obeyed."""
     from audit.writers.safe_text import escape
 
-    print(f"{PROG}: {'warning: ' if warning else ''}{escape(message)}", file=sys.stderr)
+    print(f"{PROG}: {'warning: ' if warning else ''}{escape(str(message))}", file=sys.stderr)
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -66,6 +66,11 @@ def _common(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--no-bundled-rules", action="store_true", help="use only the packs given with --rules"
+    )
+    p.add_argument(
+        "--no-model",
+        action="store_true",
+        help="rules alone: leave out the trained sentence model's findings (rules/model.yml)",
     )
 
 
@@ -227,6 +232,8 @@ def _rulebook(args, config=None):
 
     extra = [*(config.rules if config else []), *(Path(p) for p in args.rules)]
     book = load_rulebook(extra, bundled=not args.no_bundled_rules)
+    if args.no_model:
+        book = replace(book, rules=[r for r in book.rules if not r.model])
     packs = config.packs if config else None
     if packs is None:
         return book
