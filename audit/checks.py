@@ -15,6 +15,7 @@ from audit.analysis import Analysis
 from audit.document import Document
 from audit.evidence import Cues, Sentence
 from audit.findings import SEVERITY_RANK, Finding
+from audit.model_checks import candidates as model_candidates
 from audit.rulebook import Rule, RuleBook
 from audit.safe_regex import compile_regex
 
@@ -48,7 +49,8 @@ def find_claims(document: Document, analysis: Analysis, rulebook: RuleBook) -> l
         for m in rx.finditer(document.text):
             if m.end() > m.start():
                 hits.append((rule.id, m.start(), m.end()))
-    if not hits:
+    model_rules = [r for r in rulebook.rules if r.model]
+    if not hits and not model_rules:
         return []
 
     sent_starts, sent_ends = list(analysis.sent_starts), list(analysis.sent_ends)  # trimmed below
@@ -128,12 +130,43 @@ def find_claims(document: Document, analysis: Analysis, rulebook: RuleBook) -> l
         if key not in best or candidate[:3] > best[key][:3]:
             best[key] = candidate
 
+    notes: dict[tuple[int, str], str] = {}
+    if model_rules:
+        spans = [_trim(document.text, s, e) for s, e in zip(sent_starts, sent_ends, strict=True)]
+        hits_taken = {key for key in best}
+        found = model_candidates(
+            document, spans, model_rules, lambda si, cat: (si, cat) in hits_taken
+        )
+        for si, rule, score, warning, start, end, words in found:
+            sentence = sentences.get(si)
+            if sentence is None:
+                sentence = sentences[si] = Sentence(document, cues, *spans[si])
+            outcome = _apply_context(rule, sentence, start, end)
+            if outcome is None or "suppressed-by-citation" in outcome[1]:
+                continue
+            severity, qualifiers = outcome
+            if not warning:
+                severity = "info"
+            key = (si, rule.category)
+            best[key] = (SEVERITY_RANK[severity], -start, end - start, rule, start, end,
+                         severity, qualifiers)  # fmt: skip
+            shown = f"; words that weighed most: {', '.join(words)}" if words else ""
+            notes[key] = f" (model score {score:.2f}{shown})"
+
     findings = []
-    for (si, _), (_, _, _, rule, start, end, severity, qualifiers) in best.items():
+    for key, (_, _, _, rule, start, end, severity, qualifiers) in best.items():
         findings.append(
             _finding(
-                rulebook.tiers, document, rule, sentences[si], start, end, severity, qualifiers
-            )
+                rulebook.tiers,
+                document,
+                rule,
+                sentences[key[0]],
+                start,
+                end,
+                severity,
+                qualifiers,
+                notes.get(key, ""),
+            )  # fmt: skip
         )
     return findings
 
@@ -261,6 +294,7 @@ def _finding(
     end: int,
     severity: str,
     qualifiers: list[str],
+    note: str = "",
 ) -> Finding:
     from audit.sources import tier
 
@@ -268,7 +302,7 @@ def _finding(
     sent_src = document.source_span(s.start, s.end)
     line, col = document.lines.position(src_start)
     end_line, end_col = document.lines.position(src_end)
-    message = rule.message
+    message = rule.message + note
     if "cited" in qualifiers and rule.when["cited"] != "suppress":
         message += " (cited: check that the source supports this exact claim)"
     if "hedged" in qualifiers:

@@ -45,6 +45,7 @@ ALLOWED = set(REQUIRED) | {
     "references",
     "description",
     "derived",
+    "model",
 }
 # Token attributes a blank English pipeline sets; rules must work without a trained model.
 TOKEN_ATTRS = {
@@ -86,6 +87,7 @@ class Rule:
     description: str = ""
     pack: str = ""
     derived: bool = False  # produced by a check (links, sources), not by matching text
+    model: str | None = None  # reported by the trained sentence model, for this label
 
     @cached_property
     def own_words(self) -> frozenset[str]:
@@ -288,6 +290,16 @@ def _rule(file: str, index: int, raw: Any, lexicons: dict, pack: str = "") -> Ru
     derived = raw.get("derived", False)
     if not isinstance(derived, bool):
         raise RuleError(f"{where}: derived must be true or false")
+    model = raw.get("model")
+    if model is not None:
+        from audit.sentence_model import LABELS as MODEL_LABELS
+
+        if model not in MODEL_LABELS or patterns or phrases or regex:
+            raise RuleError(
+                f"{where}: model must be one of {', '.join(MODEL_LABELS)}, "
+                "on a rule without patterns, phrases or regex"
+            )
+        derived = True
     if not (patterns or phrases or regex or derived):
         raise RuleError(f"{where}: needs at least one of patterns, phrases, regex")
     exc = raw.get("exceptions") or {}
@@ -350,6 +362,7 @@ def _rule(file: str, index: int, raw: Any, lexicons: dict, pack: str = "") -> Ru
         description=" ".join(str(raw.get("description") or "").split()),
         pack=pack,
         derived=derived,
+        model=model,
     )
 
 

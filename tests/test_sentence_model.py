@@ -1,0 +1,68 @@
+"""The trained sentence model beside the rules: shipped, exact, and handled like a rule."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from audit.rulebook import load_rulebook
+from audit.sentence_model import LABELS, load_default
+
+MODEL_RULES = [r for r in load_rulebook().rules if r.model]
+
+
+def test_the_model_ships_inside_the_package_and_covers_every_label():
+    model = load_default()
+    assert tuple(model.labels) == LABELS
+    assert {r.model for r in MODEL_RULES} == set(LABELS)
+    assert (model.info <= model.warning).all()
+
+
+def test_scores_do_not_depend_on_the_batch():
+    model = load_default()
+    texts = ["Studies show it works.", "Take two capsules daily.", "Cures colds overnight!"]
+    kinds = ["paragraph", "list-item", "heading"]
+    together = model.scores(texts, kinds)
+    for i, (t, k) in enumerate(zip(texts, kinds, strict=True)):
+        assert (model.scores([t], [k])[0] == together[i]).all()
+
+
+@pytest.mark.parametrize("rule", MODEL_RULES, ids=lambda r: r.id)
+def test_model_rule_examples(audit_text, rule):
+    for text in rule.examples_flag:
+        _, findings = audit_text(text)
+        hits = [f for f in findings if f.category == rule.category and f.rank >= 1]
+        assert hits, f"{rule.id} should flag: {text}"
+    for text in rule.examples_pass:
+        _, findings = audit_text(text)
+        assert not [f for f in findings if f.rule == rule.id], f"{rule.id} flagged: {text}"
+
+
+def test_a_model_finding_explains_itself(audit_text):
+    _, findings = audit_text("Cupping is trusted by Olympic athletes and celebrities worldwide.")
+    (f,) = [f for f in findings if f.rule == "attribution-model"]
+    assert "model score" in f.message and "athletes" in f.message
+    assert f.match.lower() in f.message.lower()  # the match is a word that weighed most
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("Top cardiologists are quietly switching their own families to this oil [1].", "attribution-model"),
+        ("Are top cardiologists quietly switching their own families to this oil?", "attribution-model"),
+    ],
+)  # fmt: skip
+def test_citations_and_questions_apply_to_the_model(audit_text, text, rule):
+    _, findings = audit_text(text)
+    assert rule not in {f.rule for f in findings}
+
+
+def test_no_model_runs_the_rules_alone(cli, tmp_path):
+    (tmp_path / "a.md").write_text(
+        "Cupping is trusted by Olympic athletes and celebrities worldwide.\n"
+    )
+    rules = {f["rule"] for f in json.loads(cli("a.md", "--format", "json").stdout)["findings"]}
+    assert "attribution-model" in rules
+    alone = json.loads(cli("a.md", "--format", "json", "--no-model").stdout)["findings"]
+    assert not [f for f in alone if f["rule"].endswith("-model")]
