@@ -390,7 +390,9 @@ def _patterns(where: str, key: str, value: Any, lexicons: dict) -> list[list[dic
 def _token(where: str, label: str, spec: Any, lexicons: dict) -> dict:
     if not isinstance(spec, dict):
         raise RuleError(f"{where}: {label}: each token spec must be a mapping")
-    out = {}
+    out: dict = {}
+    if "LEMMA" in spec:
+        spec = _lemma_as_lower(where, label, spec, lexicons)
     for attr, value in spec.items():
         if attr not in TOKEN_ATTRS:
             raise RuleError(
@@ -415,6 +417,28 @@ def _token(where: str, label: str, spec: Any, lexicons: dict) -> dict:
                     value[op] = _expand(where, label, ref, lexicons)
         out[attr] = value
     return out
+
+
+def _lemma_as_lower(where: str, label: str, spec: dict, lexicons: dict) -> dict:
+    """{LEMMA: ...} as {LOWER: {IN: every form}} (audit.lemmas)."""
+    from audit.lemmas import inflections
+
+    spec = dict(spec)
+    value = spec.pop("LEMMA")
+    if "LOWER" in spec:
+        raise RuleError(f"{where}: {label}: use LEMMA or LOWER in one token spec, not both")
+    if isinstance(value, str):
+        value = {"IN": [value]}
+    if not isinstance(value, dict) or set(value) - {"IN", "NOT_IN"} or len(value) != 1:
+        raise RuleError(f"{where}: {label}: LEMMA takes a word, a lexicon, or IN / NOT_IN a list")
+    op, words = next(iter(value.items()))
+    if isinstance(words, str):
+        words = [words]
+    if not isinstance(words, list):
+        raise RuleError(f"{where}: {label}: LEMMA {op} needs a list of words")
+    words = _expand(where, label, words, lexicons)
+    spec["LOWER"] = {op: inflections([str(w) for w in words])}
+    return spec
 
 
 def _expand(where: str, label: str, items: list, lexicons: dict) -> list:
