@@ -40,9 +40,9 @@ def test_model_rule_examples(audit_text, rule):
 
 
 def test_a_model_finding_explains_itself(audit_text):
-    _, findings = audit_text("Cupping is trusted by Olympic athletes and celebrities worldwide.")
+    _, findings = audit_text("Hollywood stylists have kept this secret from the public for years.")
     (f,) = [f for f in findings if f.rule == "attribution-model"]
-    assert "model score" in f.message and "athletes" in f.message
+    assert "model score" in f.message and "stylists" in f.message
     assert f.match.lower() in f.message.lower()  # the match is a word that weighed most
 
 
@@ -60,7 +60,7 @@ def test_citations_and_questions_apply_to_the_model(audit_text, text, rule):
 
 def test_no_model_runs_the_rules_alone(cli, tmp_path):
     (tmp_path / "a.md").write_text(
-        "Cupping is trusted by Olympic athletes and celebrities worldwide.\n"
+        "Hollywood stylists have kept this secret from the public for years.\n"
     )
     rules = {f["rule"] for f in json.loads(cli("a.md", "--format", "json").stdout)["findings"]}
     assert "attribution-model" in rules
