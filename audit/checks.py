@@ -84,6 +84,9 @@ def find_claims(document: Document, analysis: Analysis, rulebook: RuleBook) -> l
             continue
         if rule.when["scope"] == "link" and not _inside(link_spans, link_starts, start, end, 1):
             continue
+        blocks = rule.when.get("blocks")
+        if blocks and document.blocks[bi].kind not in blocks:
+            continue
         if rule.when["scope"] == "quote" and not _quoted(document, document.blocks[bi], start):
             continue
         held = best.get((si, rule.category))

@@ -26,6 +26,12 @@ WHEN = {
     "question": ("suppress", "keep", "info"),
     "scope": ("sentence", "link", "quote"),
 }
+# Block kinds the readers give (audit/readers): a rule may apply to some of them only
+# (`when.blocks`), such as benefit fragments in headings and list items.
+BLOCK_KINDS = frozenset(
+    {"paragraph", "heading", "list-item", "table-cell", "blockquote", "caption", "title",
+     "meta", "alt", "footnote"}
+)  # fmt: skip
 WHEN_DEFAULTS = {
     "cited": "keep",
     "hedged": "keep",
@@ -325,6 +331,14 @@ def _rule(file: str, index: int, raw: Any, lexicons: dict, pack: str = "") -> Ru
     if not isinstance(raw_when, dict):
         raise RuleError(f"{where}: when must be a mapping")
     for key, value in raw_when.items():
+        if key == "blocks":
+            if not isinstance(value, list) or not set(value) <= BLOCK_KINDS or not value:
+                raise RuleError(
+                    f"{where}: when.blocks must be a list of block kinds "
+                    f"({', '.join(sorted(BLOCK_KINDS))})"
+                )
+            when[key] = tuple(value)
+            continue
         if key not in WHEN:
             raise RuleError(f"{where}: when.{key} is not a known condition ({', '.join(WHEN)})")
         if value not in WHEN[key]:
