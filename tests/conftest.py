@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from audit.engine import DocumentResult, audit_document
-from audit.pipeline import build_pipeline
+from audit.engines.local import DocumentResult, audit_document
+from audit.nlp.pipeline import build_pipeline
 from audit.readers import parse
-from audit.rulebook import load_rulebook
+from audit.rulebook.book import load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 

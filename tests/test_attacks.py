@@ -401,7 +401,7 @@ def test_tokenizer_is_linear_in_punctuation_runs(nlp, char):
 
 
 def test_long_runs_are_cut_into_pieces_and_text_is_kept(nlp):
-    from audit.pipeline import BoundedTokenizer
+    from audit.nlp.pipeline import BoundedTokenizer
 
     text = "Studies show it works. " + "%" * 1000 + " and 70% of users improved. " + "x" * 300
     doc = nlp(text)
@@ -424,9 +424,9 @@ def test_deeply_nested_html_is_linear():
 def test_pages_are_fetched_ahead_within_a_window():
     import time
 
-    from audit.engine import _FetchAhead
-    from audit.fetch import Fetcher, Limits
-    from audit.inputs import Input
+    from audit.engines.local import _FetchAhead
+    from audit.inputs.discovery import Input
+    from audit.inputs.fetch import Fetcher, Limits
     from tests.localweb import LocalWeb
 
     with LocalWeb() as web:
@@ -464,20 +464,20 @@ def test_size_cap_applies_to_each_row_of_an_export(cli, tmp_path):
 
 
 def test_a_document_audited_in_sections_gives_the_same_findings(nlp, rulebook, tmp_path):
-    import audit.engine
-    from audit.inputs import Input
+    import audit.engines.local
+    from audit.inputs.discovery import Input
     from tests.conftest import ROOT
 
     text = "".join(p.read_text() for p in sorted((ROOT / "tests/corpus/dev").glob("*.md")))
     (tmp_path / "big.md").write_text(text * 3)
     inputs = [Input("big.md", tmp_path / "big.md", "markdown")]
-    whole = audit.engine.run(inputs, nlp, rulebook)[0]
-    old = audit.engine.SECTION
-    audit.engine.SECTION = 5_000  # dozens of sections
+    whole = audit.engines.local.run(inputs, nlp, rulebook)[0]
+    old = audit.engines.local.SECTION
+    audit.engines.local.SECTION = 5_000  # dozens of sections
     try:
-        parts = audit.engine.run(inputs, nlp, rulebook)[0]
+        parts = audit.engines.local.run(inputs, nlp, rulebook)[0]
     finally:
-        audit.engine.SECTION = old
+        audit.engines.local.SECTION = old
     assert [f.to_dict() for f in parts.findings] == [f.to_dict() for f in whole.findings]
     assert (parts.words, parts.sentences) == (whole.words, whole.sentences)
     assert len(whole.findings) > 100

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.evaluate import CORE, LABELS, evaluate, wilson
+from audit.engines.evaluation import CORE, LABELS, evaluate, wilson
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "blind"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.evaluate import CORE, evaluate
+from audit.engines.evaluation import CORE, evaluate
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "dev"
 

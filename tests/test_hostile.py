@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from audit.engine import run
-from audit.inputs import discover
+from audit.engines.local import run
+from audit.inputs.discovery import discover
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,8 +8,8 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audit.engine import DocumentResult, audit_document
-from audit.inputs import decode
+from audit.engines.local import DocumentResult, audit_document
+from audit.inputs.discovery import decode
 from audit.readers import parse
 
 SETTINGS = settings(
@@ -159,7 +159,7 @@ def test_array_sentencizer_agrees_with_spacys(pieces, preset):
     import spacy
     from spacy.attrs import SENT_START
 
-    from audit.pipeline import RuleSentencizer
+    from audit.nlp.pipeline import RuleSentencizer
 
     nlp = spacy.blank("en")
     reference = nlp.add_pipe("sentencizer")
@@ -186,7 +186,7 @@ CITATION_PIECES = [
 @given(st.lists(st.sampled_from(CITATION_PIECES) | st.text(max_size=4), max_size=12))
 def test_citation_hint_is_necessary_for_a_citation(pieces):
     """The cheap pre-check never rejects text the full citation expression would match."""
-    from audit.evidence import _CITATION_HINT, _CITATION_TEXT
+    from audit.checks.context import _CITATION_HINT, _CITATION_TEXT
 
     text = " ".join(pieces)
     if _CITATION_TEXT.search(text):

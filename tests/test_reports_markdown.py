@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from audit.engine import DocumentResult
-from audit.findings import Finding
+from audit.core.finding import Finding
+from audit.engines.local import DocumentResult
 from audit.writers import Report, render
 from audit.writers.markdown_report import BUDGET, code, html_text, text
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from audit.engine import DocumentResult, audit_document
-from audit.findings import SEVERITY_RANK
-from audit.pipeline import build_pipeline
+from audit.core.finding import SEVERITY_RANK
+from audit.engines.local import DocumentResult, audit_document
+from audit.nlp.pipeline import build_pipeline
 from audit.readers import parse
-from audit.rulebook import load_rulebook
+from audit.rulebook.book import load_rulebook
 
 RULES = load_rulebook().rules
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.findings import SEVERITY_RANK
+from audit.core.finding import SEVERITY_RANK
 
 SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "ketamine-austin.txt"
 

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from audit.corpus import CorpusSpec, iter_rows
+from audit.inputs.corpus import CorpusSpec, iter_rows
 from tests.scale_helpers import ARTICLES, rows
 
 SAVE = {

@@ -1,4 +1,4 @@
-"""The sentence gate (audit.gating) only skips sentences where no pattern can match, and its
+"""The sentence gate (audit.nlp.gating) only skips sentences where no pattern can match, and its
 windows around anchor tokens only skip tokens no match can reach.
 
 Checked against the plain way: every rule's Matcher over every sentence of the dev and training
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.gating import max_length, required_classes, required_sets
+from audit.nlp.gating import max_length, required_classes, required_sets
 from audit.readers import FORMAT_BY_SUFFIX, parse
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -74,7 +74,7 @@ def test_gate_loses_no_match_inside_a_sentence(nlp, path):
 
 
 def test_around_covers_every_overlapping_window():
-    from audit.pipeline import _around
+    from audit.nlp.pipeline import _around
 
     assert _around([(5, 7)], [(0, 20)], 3) == [(3, 9)]
     assert _around([(5, 7), (8, 9)], [(0, 20)], 3) == [(3, 11)]  # merged

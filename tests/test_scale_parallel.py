@@ -6,7 +6,7 @@ import io
 import json
 
 from audit.cli import main
-from audit.parallel import chunks
+from audit.engines.parallel import chunks
 from tests.scale_helpers import make_folder
 
 
@@ -94,9 +94,9 @@ class _CrashOn:
 
 
 def test_a_worker_that_dies_costs_only_its_document(tmp_path, nlp, rulebook):
-    from audit.engine import run
-    from audit.inputs import discover
-    from audit.parallel import WorkerSpec, audit_parallel
+    from audit.engines.local import run
+    from audit.engines.parallel import WorkerSpec, audit_parallel
+    from audit.inputs.discovery import discover
 
     corpus = make_folder(tmp_path / "corpus")
     poison = corpus / "part1" / "00-poison.md"
@@ -118,9 +118,9 @@ def test_spawned_workers_build_their_own_pipeline(tmp_path, monkeypatch, nlp, ru
     """Where fork is missing (macOS and Windows default to spawn), workers start from scratch."""
     import multiprocessing
 
-    from audit.engine import run
-    from audit.inputs import discover
-    from audit.parallel import WorkerSpec, audit_parallel
+    from audit.engines.local import run
+    from audit.engines.parallel import WorkerSpec, audit_parallel
+    from audit.inputs.discovery import discover
 
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     inputs, _ = discover([str(make_folder(tmp_path / "corpus", copies=1))])

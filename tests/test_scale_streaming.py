@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from audit.config import Config
-from audit.engine import run
-from audit.inputs import discover
-from audit.postprocess import Policy, finish
+from audit.engines.local import run
+from audit.inputs.discovery import discover
+from audit.policy.config import Config
+from audit.policy.postprocess import Policy, finish
 from audit.writers import streaming
 from audit.writers.json_report import to_json
 from tests.scale_helpers import make_folder

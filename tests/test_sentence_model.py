@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from audit.rulebook import load_rulebook
-from audit.sentence_model import LABELS, load_default
+from audit.checks.sentence_model import LABELS, load_default
+from audit.rulebook.book import load_rulebook
 
 MODEL_RULES = [r for r in load_rulebook().rules if r.model]
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from audit.readers import parse
-from audit.sourcemap import LineIndex
+from audit.readers.sourcemap import LineIndex
 
 MARKDOWN = (
     "---\r\ntitle: Drips\r\n---\r\n"

@@ -3,7 +3,7 @@
     python training/benchmark.py
 
 One process, one core (BLAS threads off), with the garbage-collector settings of a real run
-(audit.engine.relax_gc, as audit.cli sets them). The tool's own time is an in-process audit of the
+(audit.engines.local.relax_gc, as audit.cli sets them). The tool's own time is an in-process audit of the
 training corpus (engine.run with the bundled rules, after one warm-up pass); the model's time is
 scoring the same audited sentences one document per call, as the checks would.
 """
@@ -28,7 +28,7 @@ import time
 t0 = time.perf_counter()
 import numpy
 t1 = time.perf_counter()
-from audit.sentence_model import SentenceModel
+from audit.checks.sentence_model import SentenceModel
 m = SentenceModel()
 t2 = time.perf_counter()
 print(t1 - t0, t2 - t1)
@@ -48,12 +48,12 @@ def load_times(n: int = 7) -> tuple[float, float]:
 
 def tool_run() -> tuple[float, int, int]:
     """Seconds, words and sentences of an in-process audit of the training corpus (warm)."""
-    from audit.engine import run
-    from audit.evaluate import load_labels
-    from audit.inputs import Input
-    from audit.pipeline import build_pipeline
+    from audit.engines.evaluation import load_labels
+    from audit.engines.local import run
+    from audit.inputs.discovery import Input
+    from audit.nlp.pipeline import build_pipeline
     from audit.readers import FORMAT_BY_SUFFIX
-    from audit.rulebook import load_rulebook
+    from audit.rulebook.book import load_rulebook
 
     rulebook = load_rulebook()
     nlp = build_pipeline(rulebook)
@@ -72,13 +72,13 @@ def tool_run() -> tuple[float, int, int]:
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))
-    from audit.engine import relax_gc
-    from audit.sentence_model import MODEL_PATH, SentenceModel
+    from audit.checks.sentence_model import MODEL_PATH, SentenceModel
+    from audit.engines.local import relax_gc
 
     numpy_s, load_s = load_times()
     print(f"model file: {MODEL_PATH.stat().st_size / 1e6:.2f} MB")
     print(f"load (new process, median of 7): import numpy {numpy_s:.3f} s; "
-          f"import audit.sentence_model + SentenceModel() {load_s:.3f} s")  # fmt: skip
+          f"import audit.checks.sentence_model + SentenceModel() {load_s:.3f} s")  # fmt: skip
 
     records = load(TRAIN)
     texts = [r.text for r in records]

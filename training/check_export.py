@@ -3,7 +3,7 @@
     python training/check_export.py [--model audit/models/sentence_model.npz]
 
 Refits the scikit-learn model with training/train.py's recipe (deterministic), then asserts
-that audit.sentence_model gives the same scores as scikit-learn's own predict_proba on the dev
+that audit.checks.sentence_model gives the same scores as scikit-learn's own predict_proba on the dev
 sentences (max abs difference < 1e-6), on a few awkward strings (empty, punctuation only,
 non-ASCII, very long) and on 3,000 random strings; that scores do not depend on the batch,
 its order or the word cache; and that the shipped coefficients and vocabulary are those of the
@@ -57,7 +57,7 @@ def main() -> None:
     ap.add_argument("--model", type=Path, default=MODEL)
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
-    from audit.sentence_model import SentenceModel
+    from audit.checks.sentence_model import SentenceModel
 
     shipped = SentenceModel(args.model)
     reference = fit_final(load(TRAIN))

@@ -20,8 +20,8 @@ if str(Path(__file__).resolve().parent) not in sys.path:
 
 from extract import Record, extract  # noqa: E402
 
-from audit.evaluate import LABELS  # noqa: E402
-from audit.sentence_model import kind_token  # noqa: E402  (the runtime's own, so they match)
+from audit.checks.sentence_model import kind_token  # noqa: E402  (the runtime's own, so they match)
+from audit.engines.evaluation import LABELS  # noqa: E402
 
 TRAIN = ROOT / "tests" / "corpus" / "train"
 DEV = ROOT / "tests" / "corpus" / "dev"

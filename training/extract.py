@@ -1,10 +1,10 @@
 """Labelled corpus folder -> sentence records, exactly as the auditor sees sentences at run time.
 
 Everything is the tool's own code, so the model is trained on the sentences it will score:
-audit.engine.run (audit.inputs.read, audit.readers.parse, audit.pipeline's block-aware sentence
-splitting, reference markers kept on their sentence) as audit.evaluate runs it, audit.evaluate's
-resolution of labels.yml excerpts to sentences, and the citation test of audit.checks
-(audit.evidence.Sentence.citation: evidence inside the sentence; versions of it that also
+audit.engines.local.run (audit.inputs.discovery.read, audit.readers.parse, audit.nlp.pipeline's block-aware sentence
+splitting, reference markers kept on their sentence) as audit.engines.evaluation runs it, audit.engines.evaluation's
+resolution of labels.yml excerpts to sentences, and the citation test of audit.checks.claims
+(audit.checks.context.Sentence.citation: evidence inside the sentence; versions of it that also
 looked at a following citation-only sentence of the same block get that sentence too).
 
 Sentences the checks never look at are skipped: those in unaudited blocks (reference lists,
@@ -25,13 +25,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from audit.checks import _HAS_LETTER, _trim, compiled  # noqa: E402
-from audit.evaluate import LABELS, _gold, load_labels  # noqa: E402
-from audit.evidence import Sentence  # noqa: E402
-from audit.inputs import Input  # noqa: E402
-from audit.pipeline import build_pipeline  # noqa: E402
+from audit.checks.claims import _HAS_LETTER, _trim, compiled  # noqa: E402
+from audit.checks.context import Sentence  # noqa: E402
+from audit.engines.evaluation import LABELS, _gold, load_labels  # noqa: E402
+from audit.inputs.discovery import Input  # noqa: E402
+from audit.nlp.pipeline import build_pipeline  # noqa: E402
 from audit.readers import FORMAT_BY_SUFFIX  # noqa: E402
-from audit.rulebook import load_rulebook  # noqa: E402
+from audit.rulebook.book import load_rulebook  # noqa: E402
 
 _TAKES_NEXT = "next_start" in {f.name for f in fields(Sentence)}
 
@@ -58,10 +58,10 @@ class Extraction:
 def extract(corpus: Path) -> Extraction:
     """Sentence records of every document listed in the labels files below `corpus`.
 
-    The documents go through audit.engine.run as in audit.evaluate.evaluate (reader, pipeline,
+    The documents go through audit.engines.local.run as in audit.engines.evaluation.evaluate (reader, pipeline,
     sentence spans of the Analysis), so the sentences are the auditor's own.
     """
-    from audit.engine import run
+    from audit.engines.local import run
 
     labels = load_labels(corpus)
     rulebook = load_rulebook()
@@ -83,7 +83,7 @@ def extract(corpus: Path) -> Extraction:
         rel = result.path
         # Every sentence span, as checks.find_claims sees them (separators included) ...
         starts, ends = list(analysis.sent_starts), list(analysis.sent_ends)
-        # ... and the non-blank ones audit.evaluate scores, with its label resolution.
+        # ... and the non-blank ones audit.engines.evaluation scores, with its label resolution.
         scored = [
             i for i, (s, e) in enumerate(zip(starts, ends, strict=True)) if not text[s:e].isspace()
         ]
@@ -109,7 +109,7 @@ def extract(corpus: Path) -> Extraction:
                 out.skipped_no_letter += 1
                 out.labels_lost += bool(gold_here)
                 continue
-            # The citation test of checks.find_claims (audit.evidence.Sentence.citation). Older
+            # The citation test of checks.find_claims (audit.checks.context.Sentence.citation). Older
             # versions of it also looked at the next sentence of the same block ("Source: CDC,
             # 2022."); that sentence is passed when the class still takes it.
             if _TAKES_NEXT:

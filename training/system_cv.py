@@ -2,7 +2,7 @@
 
 For each writer of tests/corpus/train, a model is fitted on the other writers' sentences
 (same features and classifier as the shipped one, the shipped thresholds), and the auditor
-is scored on the held-out writer's documents with audit.evaluate, as `claims-audit eval`
+is scored on the held-out writer's documents with audit.engines.evaluation, as `claims-audit eval`
 does. The sums over writers are the figures to tune the combination on: the blind corpus is
 for measuring, never for tuning. The rules were written with the training corpus in view,
 so their share of these figures is optimistic; the model's is not.
@@ -30,7 +30,7 @@ def _sum(into: dict, rep, labels) -> None:
 
 
 def _line(lb: str, c: dict) -> str:
-    from audit.evaluate import wilson
+    from audit.engines.evaluation import wilson
 
     p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
     r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
@@ -50,9 +50,9 @@ def main() -> None:
     from common import load  # type: ignore[import-not-found]
     from train import export, fit_final  # type: ignore[import-not-found]
 
-    import audit.sentence_model as sm
-    from audit.evaluate import LABELS, evaluate
-    from audit.rulebook import load_rulebook
+    import audit.checks.sentence_model as sm
+    from audit.engines.evaluation import LABELS, evaluate
+    from audit.rulebook.book import load_rulebook
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(

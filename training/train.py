@@ -12,7 +12,7 @@ Steps:
    which precision of everything flagged on dev is still >= 0.5. Labels with no positive on dev
    (absolute-claim, safety-claim) take both from the grouped-CV held-out scores instead;
 5. export to audit/models/sentence_model.npz: plain arrays in a zip with fixed timestamps, so
-   two runs give the same bytes; then the exported model is re-read by audit.sentence_model and
+   two runs give the same bytes; then the exported model is re-read by audit.checks.sentence_model and
    its scores are compared with scikit-learn's on the dev sentences (max abs diff < 1e-6).
 """
 
@@ -251,7 +251,7 @@ def main() -> None:
         )
 
     sys.path.insert(0, str(ROOT))
-    from audit.sentence_model import SentenceModel
+    from audit.checks.sentence_model import SentenceModel
 
     shipped = SentenceModel(args.output)
     diff = float(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from audit.document import Document
-from audit.sourcemap import Link, TextBuilder
+from audit.readers.document import Document
+from audit.readers.sourcemap import Link, TextBuilder
 
 FORMAT_BY_SUFFIX = {
     ".md": "markdown",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-from audit.sourcemap import TextBuilder
+from audit.readers.sourcemap import TextBuilder
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9a-fA-F]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
 _LETTER = re.compile(r"[^\W\d_]")

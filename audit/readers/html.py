@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from audit.readers.align import align
-from audit.sourcemap import TextBuilder
+from audit.readers.sourcemap import TextBuilder
 
 REFERENCE_HEADING = re.compile(
     r"(?i)^\s*(references?|sources?|bibliography|citations?|footnotes?|notes|works cited"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from audit.document import Document
+from audit.readers.document import Document
 
 _NON_WORD = re.compile(r"[^\w]+")
 # The page's own words about itself, kept whatever trafilatura decides (as for a local file):

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from audit.readers.align import align, skippable
 from audit.readers.html import REFERENCE_HEADING, read_html
-from audit.sourcemap import LineIndex, TextBuilder
+from audit.readers.sourcemap import LineIndex, TextBuilder
 
 _MARKER_TEXT = re.compile(r"^[\s\[\]()\d,;\u2013\u2014*\u2020\u2021-]+$")
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>", re.S)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from audit.sourcemap import TextBuilder
+from audit.readers.sourcemap import TextBuilder
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _BULLET = re.compile(r"[ \t]*(?:[-*+\u2022\u2023\u25e6]|\d{1,3}[.)])[ \t]+")

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # keep `claims-audit --help` free of spaCy imports
-    from audit.engine import DocumentResult
-    from audit.rulebook import RuleBook
+    from audit.engines.local import DocumentResult
+    from audit.rulebook.book import RuleBook
 
 # name -> (module, file extension used with --out-dir)
 WRITERS: dict[str, tuple[str, str]] = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import textwrap
 
-from audit.engine import DocumentResult, all_findings
+from audit.engines.local import DocumentResult, all_findings
 from audit.writers.safe_text import escape
 from audit.writers.summary import summarize
 

@@ -22,8 +22,8 @@ import json
 import re
 from dataclasses import fields
 
-from audit.engine import all_findings
-from audit.findings import Finding
+from audit.core.finding import Finding
+from audit.engines.local import all_findings
 
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Finding))
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

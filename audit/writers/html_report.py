@@ -23,8 +23,8 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from audit import __version__
-from audit.engine import DocumentResult
-from audit.findings import SEVERITY_RANK, Finding, sort_key
+from audit.core.finding import SEVERITY_RANK, Finding, sort_key
+from audit.engines.local import DocumentResult
 from audit.writers.summary import failing, summarize
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ SPARE_COLOURS: tuple[tuple[str, str], ...] = (
     ("#bae6fd", "#0369a1"),
     ("#fef08a", "#854d0e"),
 )
-_NEWLINE = re.compile(r"\r\n|\r|\n")  # the same line breaks as audit.sourcemap.LineIndex
+_NEWLINE = re.compile(r"\r\n|\r|\n")  # the same line breaks as audit.readers.sourcemap.LineIndex
 
 
 # --- Source text split into highlighted pieces ------------------------------------------------
@@ -81,7 +81,7 @@ class Piece:
 def split_source(text: str, ranges: Iterable[tuple[int, int, int, int, int]]) -> list[list[Piece]]:
     """Cut `text` into lines of pieces; ranges are (id, sentence_start, sentence_end, start, end).
 
-    Lines break exactly where audit.sourcemap.LineIndex breaks them (CRLF, CR or LF), so the
+    Lines break exactly where audit.readers.sourcemap.LineIndex breaks them (CRLF, CR or LF), so the
     line numbers shown match each finding's `line`. Line-break characters are not part of any
     piece, and a final line break does not open an empty last line.
     """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from audit import __version__
-from audit.engine import DocumentResult, all_findings
+from audit.engines.local import DocumentResult, all_findings
 from audit.writers.summary import summarize
 
 SCHEMA_VERSION = 1

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from audit.findings import SEVERITY_RANK
+from audit.core.finding import SEVERITY_RANK
 from audit.writers.safe_text import escape
 
 # Not a Char in XML 1.0 (section 2.2): #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | ...

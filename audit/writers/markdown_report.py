@@ -18,8 +18,8 @@ import re
 from collections import Counter
 
 from audit import __version__
-from audit.engine import DocumentResult
-from audit.findings import SEVERITY_RANK, Finding, sort_key
+from audit.core.finding import SEVERITY_RANK, Finding, sort_key
+from audit.engines.local import DocumentResult
 from audit.writers.summary import failing, summarize
 
 BUDGET = 60_000  # characters; leaves room under GitHub's 65,536 for a bot's own header

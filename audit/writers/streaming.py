@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from audit import __version__
-from audit.engine import DocumentResult
-from audit.findings import SEVERITY_RANK, Finding, sort_key
-from audit.output import Output, make_workdir
+from audit.core.finding import SEVERITY_RANK, Finding, sort_key
+from audit.engines.local import DocumentResult
+from audit.writers.output import Output, make_workdir
 
 SCHEMA_VERSION = 1
 RUN_BYTES = 16_000_000  # rendered findings held before a sorted run is written to disk
@@ -49,13 +49,13 @@ class Prepare:
     each streamed format's text for the findings, so the parent only adds up and writes.
     """
 
-    policy: Any  # audit.postprocess.Policy
+    policy: Any  # audit.policy.postprocess.Policy
     formats: tuple[str, ...]
 
     def __call__(self, r: DocumentResult) -> None:
         if r.prepared:
             return
-        from audit.postprocess import finish
+        from audit.policy.postprocess import finish
 
         finish([r], self.policy)
         r.prepared = True

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from audit.engine import DocumentResult
-from audit.findings import SEVERITY_RANK
+from audit.core.finding import SEVERITY_RANK
+from audit.engines.local import DocumentResult
 
 
 def failing(results: list[DocumentResult], fail_on: str) -> bool:

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from audit.findings import SEVERITY_RANK
+from audit.core.finding import SEVERITY_RANK
 
 if TYPE_CHECKING:
-    from audit.engine import DocumentResult
+    from audit.engines.local import DocumentResult
 
 # Most severe first: the order every table and chart uses.
 SEVERITIES: tuple[str, ...] = tuple(sorted(SEVERITY_RANK, key=SEVERITY_RANK.get, reverse=True))

@@ -1,0 +1,1 @@
+"""From matcher hits to findings: context, citations, sources, links, the sentence model."""

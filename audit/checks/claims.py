@@ -1,0 +1,343 @@
+"""From matcher hits to findings: exceptions, context (cited, hedged, negated, question), dedupe.
+
+Only sentences with a hit are looked at, so the cost follows the number of claims, not the
+number of rules or words.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from itertools import islice
+from typing import Any
+
+from audit.checks.context import Cues, Sentence
+from audit.checks.model_checks import candidates as model_candidates
+from audit.core.analysis import Analysis
+from audit.core.finding import SEVERITY_RANK, Finding
+from audit.readers.document import Document
+from audit.rulebook.book import Rule, RuleBook
+from audit.rulebook.safe_regex import compile_regex
+
+_COMPILED: dict[int, tuple[RuleBook, Cues, list[tuple[Rule, Any]]]] = {}
+
+
+def compiled(rulebook: RuleBook) -> tuple[Cues, list[tuple[Rule, Any]]]:
+    """Cue regexes and rule regexes, compiled once per rule book."""
+    entry = _COMPILED.get(id(rulebook))
+    if entry is None or entry[0] is not rulebook:
+        cues = Cues.from_rulebook(rulebook)
+        regex_rules = [(r, compile_regex(rx)) for r in rulebook.rules for rx in r.regex]
+        entry = _COMPILED[id(rulebook)] = (rulebook, cues, regex_rules)
+    return entry[1], entry[2]
+
+
+def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(s < a[1] and a[0] < e for s, e in spans)
+
+
+def find_claims(document: Document, analysis: Analysis, rulebook: RuleBook) -> list[Finding]:
+    cues, regex_rules = compiled(rulebook)
+    hits: list[tuple[str, int, int]] = []  # (rule id, char start, char end) in plain text
+    exceptions: dict[str, list[tuple[int, int]]] = {}
+    for key, s, e in analysis.matches:
+        if key.endswith("#except"):
+            exceptions.setdefault(key[:-7], []).append((s, e))
+        else:
+            hits.append((key, s, e))
+    for rule, rx in regex_rules:
+        for m in rx.finditer(document.text):
+            if m.end() > m.start():
+                hits.append((rule.id, m.start(), m.end()))
+    model_rules = [r for r in rulebook.rules if r.model]
+    if not hits and not model_rules:
+        return []
+
+    sent_starts, sent_ends = list(analysis.sent_starts), list(analysis.sent_ends)  # trimmed below
+    trimmed: set[int] = set()
+    block_starts = [b.start for b in document.blocks]
+    url_spans = sorted((lk.start, lk.end) for lk in document.links if lk.kind == "url")
+    link_spans = sorted((lk.start, lk.end) for lk in document.links if lk.kind == "link")
+    url_starts = [s for s, _ in url_spans]
+    link_starts = [s for s, _ in link_spans]
+    sentences: dict[int, Sentence] = {}
+    best: dict[tuple[int, str], tuple] = {}
+
+    for rule_id, start, end in sorted(hits, key=lambda h: (h[1], -h[2], h[0])):
+        rule = rulebook.by_id[rule_id]
+        if _overlaps((start, end), exceptions.get(rule_id, [])):
+            continue
+        si = bisect_right(sent_starts, start) - 1
+        if si < 0:
+            continue
+        if si not in trimmed:
+            trimmed.add(si)
+            sent_starts[si], sent_ends[si] = _trim(document.text, sent_starts[si], sent_ends[si])
+        if end > sent_ends[si] or start < sent_starts[si]:
+            continue
+        if not _HAS_LETTER.search(document.text, sent_starts[si], sent_ends[si]):
+            continue  # a bare figure ("20%" in a table cell) states nothing about anyone
+        bi = bisect_right(block_starts, start) - 1
+        if bi < 0 or not document.blocks[bi].audited:
+            continue
+        if _inside(url_spans, url_starts, start, end):
+            continue
+        if rule.when["scope"] == "link" and not _inside(link_spans, link_starts, start, end, 1):
+            continue
+        blocks = rule.when.get("blocks")
+        if blocks and document.blocks[bi].kind not in blocks:
+            continue
+        if rule.when["scope"] == "quote" and not _quoted(document, document.blocks[bi], start):
+            continue
+        held = best.get((si, rule.category))
+        if (
+            held is not None
+            and held[0] >= SEVERITY_RANK[rule.severity]
+            and rule.category not in _SOURCE_CHECKED
+        ):
+            continue  # the sentence is already flagged for this category at this level
+        if rule.near and not _near(
+            document, rule.near, cues, sent_starts[si], sent_ends[si], start, end
+        ):
+            continue
+        sentence = sentences.get(si)
+        if sentence is None:
+            sentence = Sentence(document, cues, sent_starts[si], sent_ends[si])
+            sentences[si] = sentence
+        outcome = _apply_context(rule, sentence, start, end)
+        if outcome is None:
+            continue
+        severity, qualifiers = outcome
+        if "cited" in qualifiers and rule.category in _SOURCE_CHECKED:
+            if rule.category == "unsourced-statistic":
+                document.cited_figures.append((start, end))
+            weak = rulebook.by_id.get("weak-source")
+            if weak is not None and _weak_sources(sentence, rulebook, document.url):
+                wkey = (si, weak.category)
+                if wkey not in best:
+                    best[wkey] = (SEVERITY_RANK[weak.severity], -start, end - start, weak,
+                                  start, end, weak.severity, ["cited"])  # fmt: skip
+        if "suppressed-by-citation" in qualifiers:
+            continue
+        key = (si, rule.category)
+        candidate = (
+            SEVERITY_RANK[severity],
+            -start,
+            end - start,
+            rule,
+            start,
+            end,
+            severity,
+            qualifiers,
+        )
+        if key not in best or candidate[:3] > best[key][:3]:
+            best[key] = candidate
+
+    notes: dict[tuple[int, str], str] = {}
+    if model_rules:
+        spans = [_trim(document.text, s, e) for s, e in zip(sent_starts, sent_ends, strict=True)]
+        hits_taken = {key for key in best}
+        found = model_candidates(
+            document, spans, model_rules, lambda si, cat: (si, cat) in hits_taken
+        )
+        for si, rule, score, warning, start, end, words in found:
+            sentence = sentences.get(si)
+            if sentence is None:
+                sentence = sentences[si] = Sentence(document, cues, *spans[si])
+            outcome = _apply_context(rule, sentence, start, end)
+            if outcome is None or "suppressed-by-citation" in outcome[1]:
+                continue
+            severity, qualifiers = outcome
+            if not warning:
+                severity = "info"
+            key = (si, rule.category)
+            best[key] = (SEVERITY_RANK[severity], -start, end - start, rule, start, end,
+                         severity, qualifiers)  # fmt: skip
+            shown = f"; words that weighed most: {', '.join(words)}" if words else ""
+            notes[key] = f" (model score {score:.2f}{shown})"
+
+    findings = []
+    for key, (_, _, _, rule, start, end, severity, qualifiers) in best.items():
+        findings.append(
+            _finding(
+                rulebook.tiers,
+                document,
+                rule,
+                sentences[key[0]],
+                start,
+                end,
+                severity,
+                qualifiers,
+                notes.get(key, ""),
+            )  # fmt: skip
+        )
+    return findings
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _apply_context(rule: Rule, s: Sentence, start: int, end: int) -> tuple[str, list[str]] | None:
+    when = rule.when
+    severity = rule.severity
+    qualifiers: list[str] = []
+
+    def lower(to: str) -> None:
+        nonlocal severity
+        if SEVERITY_RANK[to] < SEVERITY_RANK[severity]:
+            severity = to
+
+    if when["question"] != "keep" and s.question:
+        if when["question"] == "suppress":
+            return None
+        lower("info")
+        qualifiers.append("question")
+    if when["negated"] == "suppress" and s.negated(start, end, rule.own_words):
+        return None
+    if when["hedged"] != "keep" and s.hedged(start, end):
+        if when["hedged"] == "suppress":
+            return None
+        lower("info")
+        qualifiers.append("hedged")
+    if when["cited"] != "ignore" and s.citation() is not None:
+        if when["cited"] == "suppress":
+            return severity, ["cited", "suppressed-by-citation"]
+        if when["cited"] == "info":
+            lower("info")
+        qualifiers.append("cited")
+    return severity, qualifiers
+
+
+_SOURCE_CHECKED = {"unsourced-statistic", "efficacy-claim"}
+
+
+def _weak_sources(s: Sentence, rulebook: RuleBook, page_url: str | None) -> bool:
+    """Cited only by links, and every one of them tier 4 or the audited site itself."""
+    from audit.checks.sources import same_site, tier
+
+    hrefs, other = s.evidence()
+    if other or not hrefs:
+        return False
+    return all(tier(h, rulebook.tiers) == 4 or same_site(h, page_url) for h in hrefs)
+
+
+def _inside(
+    spans: list[tuple[int, int]], starts: list[int], start: int, end: int, slack: int = 0
+) -> bool:
+    """Is [start, end) inside one of the sorted spans? (bisect: no scan over every link)"""
+    i = bisect_right(starts, start) - 1
+    while i >= 0 and starts[i] <= start:
+        s, e = spans[i]
+        if end <= e + slack:
+            return True
+        i -= 1
+        if start - starts[i + 1] > 10_000:
+            break
+    return False
+
+
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _quoted(document: Document, block, start: int) -> bool:
+    """Is offset `start` in quoted words: a blockquote, or inside quotation marks in its block?
+
+    Curly and angle quotes open and close unambiguously; straight double quotes alternate.
+    Single quotes are left out: ’ is mostly an apostrophe. Only the last 2,000 characters of
+    the block count, so a huge one-block file stays linear.
+    """
+    if block.kind == "blockquote":
+        return True
+    before = document.text[max(block.start, start - 2000) : start]
+    opened = before.count("\u201c") + before.count("\u00ab")
+    closed = before.count("\u201d") + before.count("\u00bb")
+    return opened > closed or before.count('"') % 2 == 1
+
+
+_WORD = re.compile(r"[\w'\u2019-]+")
+
+
+def _near(
+    document: Document, near: dict, cues: Cues, s_start: int, s_end: int, start: int, end: int
+) -> bool:
+    words = cues.lexicon_sets.get(near["lexicon"], frozenset())
+    window = near["window"]
+    text = document.text
+    side = near["side"]
+    found: list[str] = []
+    reach = 40 * window  # characters: bounds the work on a pathological one-line "sentence"
+    if side in ("after", "either"):
+        after = _WORD.finditer(text, end, min(s_end, end + reach))
+        found += [m.group().lower() for m in islice(after, window)]
+    if side in ("before", "either"):
+        before = _WORD.finditer(text, max(s_start, start - reach), start)
+        found += [m.group().lower() for m in before][-window:]
+    found += [m.group().lower() for m in _WORD.finditer(text, start, end)]
+    if any(w in words for w in found):
+        return True
+    # Multi-word lexicon entries ("blood pressure") are checked on the joined window.
+    phrases = cues.lexicon_phrases.get(near["lexicon"], ())
+    if not phrases:
+        return False
+    joined = " ".join(found)
+    return any(p in joined for p in phrases)
+
+
+def _finding(
+    tiers: dict[str, int],
+    document: Document,
+    rule: Rule,
+    s: Sentence,
+    start: int,
+    end: int,
+    severity: str,
+    qualifiers: list[str],
+    note: str = "",
+) -> Finding:
+    from audit.checks.sources import tier
+
+    src_start, src_end = document.source_span(start, end)
+    sent_src = document.source_span(s.start, s.end)
+    line, col = document.lines.position(src_start)
+    end_line, end_col = document.lines.position(src_end)
+    message = rule.message + note
+    if "cited" in qualifiers and rule.when["cited"] != "suppress":
+        message += " (cited: check that the source supports this exact claim)"
+    if "hedged" in qualifiers:
+        message += " (hedged)"
+    return Finding(
+        path=document.path,
+        line=line,
+        column=col,
+        end_line=end_line,
+        end_column=end_col,
+        start=src_start,
+        end=src_end,
+        match=document.source[src_start:src_end],
+        sentence=s.text,
+        sentence_start=sent_src[0],
+        sentence_end=sent_src[1],
+        rule=rule.id,
+        category=rule.category,
+        severity=severity,
+        action=rule.action,
+        message=message,
+        suggestion=rule.suggestion,
+        rationale=rule.rationale,
+        qualifiers=qualifiers,
+        links=[
+            {
+                "text": document.text[lk.start : lk.end],
+                "href": lk.href,
+                "kind": lk.kind,
+                "tier": tier(lk.href, tiers) if lk.kind != "marker" else None,
+            }
+            for lk in document.links_starting(s.start, s.end)
+            if lk.end <= s.end + 1
+        ],
+    )

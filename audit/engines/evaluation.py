@@ -1,0 +1,277 @@
+"""Precision, recall and F1 per category on a labelled corpus (format: tests/corpus/README.md).
+
+Scoring is per sentence: a sentence is predicted positive for a label when a finding of one of
+the label's categories at or above the chosen severity sits in it, and gold positive when
+labels.yml lists it. The four core labels are what the product is judged on; absolute-claim and
+safety-claim are scored too. An efficacy label is met by an absolute or disease claim as well
+(the labelling guide: "efficacy -> efficacy-claim (and absolute-claim, disease-claim)").
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from audit.core.errors import UsageError
+from audit.core.finding import SEVERITY_RANK
+from audit.rulebook.book import RuleBook
+
+CORE = ("unsourced-statistic", "vague-attribution", "efficacy-claim", "spam-link")
+EXTRA = ("absolute-claim", "safety-claim")
+LABELS = CORE + EXTRA
+# label -> the finding categories that meet it
+PREDICTED_BY = {label: {label} for label in LABELS} | {
+    "efficacy-claim": {"efficacy-claim", "absolute-claim", "disease-claim"}
+}
+
+
+@dataclass
+class EvalReport:
+    documents: int = 0
+    sentences: int = 0
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # category -> tp/fp/fn
+    errors: list[tuple[str, str, str, str]] = field(default_factory=list)  # kind, cat, path, text
+    per_document: dict[str, tuple[int, dict[str, int]]] = field(default_factory=dict)
+
+    def metrics(self, category: str) -> tuple[float, float, float]:
+        c = self.counts.get(category, {"tp": 0, "fp": 0, "fn": 0})
+        p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
+        r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return p, r, f
+
+
+def load_labels(corpus: Path) -> dict[str, list[dict]]:
+    """Document path (relative to `corpus`) -> labelled sentences, from every labels*.yml below it.
+
+    A labels file names documents relative to its own folder, so a corpus can be a folder of
+    writers' folders, each scored alone or all together.
+    """
+    import yaml
+
+    files = sorted(
+        (f for pattern in ("labels*.yml", "labels*.yaml") for f in corpus.rglob(pattern)),
+        key=lambda f: f.relative_to(corpus).as_posix(),
+    )
+    if not files:
+        raise UsageError(f"{corpus}: no labels.yml in this folder or below it")
+    labels: dict[str, list[dict]] = {}
+    for f in files:
+        try:
+            data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise UsageError(f"{f}: invalid YAML ({str(exc).splitlines()[0]})") from None
+        if not isinstance(data, dict):
+            raise UsageError(f"{f}: must map document paths to lists of labelled sentences")
+        for path, entries in data.items():
+            for e in entries or []:
+                if (
+                    not isinstance(e, dict)
+                    or "text" not in e
+                    or not isinstance(e.get("labels"), list)
+                ):
+                    raise UsageError(f"{f}: {path}: each entry needs text and a labels list")
+                unknown = set(e["labels"]) - set(LABELS)
+                if unknown:
+                    raise UsageError(f"{f}: {path}: unknown label(s) {', '.join(sorted(unknown))}")
+            key = (f.parent.relative_to(corpus) / str(path)).as_posix()
+            labels.setdefault(key, []).extend(entries or [])
+    return labels
+
+
+def _squash(text: str) -> tuple[str, list[int]]:
+    """Whitespace-collapsed text and, per character, its offset in the original."""
+    out: list[str] = []
+    index: list[int] = []
+    space = False
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            space = bool(out)
+            continue
+        if space:
+            out.append(" ")
+            index.append(i - 1)
+            space = False
+        out.append(ch)
+        index.append(i)
+    return "".join(out), index
+
+
+def evaluate(
+    corpus: Path,
+    rulebook: RuleBook,
+    min_severity: str = "warning",
+    model: str | None = None,
+    *,
+    quote: bool = True,
+    check_only: bool = False,
+) -> EvalReport:
+    """Score the rules on `corpus`.
+
+    `quote=False` keeps every sentence of the corpus out of the report and its error messages,
+    so a blind corpus can be scored by the person tuning the rules. `check_only=True` resolves
+    the labels and counts sentences without scoring (for corpus writers, who must not tune
+    their labels to the rules).
+    """
+    from audit.engines.local import run
+    from audit.inputs.discovery import Input
+    from audit.nlp.pipeline import build_pipeline
+    from audit.readers import FORMAT_BY_SUFFIX
+
+    labels = load_labels(corpus)
+    inputs = []
+    for rel in sorted(labels):
+        p = corpus / rel
+        if not p.is_file():
+            raise UsageError(f"{corpus}: labels name {rel}, which does not exist")
+        inputs.append(Input(rel, p, FORMAT_BY_SUFFIX.get(p.suffix.lower(), "text")))
+    nlp = build_pipeline(rulebook, model)
+    results = run(inputs, nlp, rulebook, keep=True)
+    floor = SEVERITY_RANK[min_severity]
+    report = EvalReport(counts={c: {"tp": 0, "fp": 0, "fn": 0} for c in LABELS})
+    problems: list[str] = []
+    for result in results:
+        if result.error:
+            raise UsageError(result.error)
+        document, analysis = result.document, result.analysis  # type: ignore[attr-defined]
+        text = document.text
+        sents = [
+            (s, e)
+            for s, e in zip(analysis.sent_starts, analysis.sent_ends, strict=True)
+            if not text[s:e].isspace()
+        ]
+        report.documents += 1
+        report.sentences += len(sents)
+        gold = _gold(result.path, document.text, sents, labels[result.path], quote, problems)
+        report.per_document[result.path] = (
+            len(sents),
+            {label: len(ids) for label, ids in gold.items()},
+        )
+        if check_only:
+            continue
+        pred: dict[str, set[int]] = {c: set() for c in LABELS}
+        plain_by_source: dict[int, int] = {}
+        for f in result.findings:
+            labels_met = [lb for lb in LABELS if f.category in PREDICTED_BY[lb]]
+            if not labels_met or f.rank < floor:
+                continue
+            key = f.sentence_start
+            if key not in plain_by_source:
+                plain_by_source[key] = _sentence_for_source(document, sents, f.sentence_start)
+            for label in labels_met:
+                pred[label].add(plain_by_source[key])
+        for cat in LABELS:
+            c = report.counts[cat]
+            c["tp"] += len(gold[cat] & pred[cat])
+            c["fp"] += len(pred[cat] - gold[cat])
+            c["fn"] += len(gold[cat] - pred[cat])
+            if not quote:
+                continue
+            for kind, ids in (("FP", pred[cat] - gold[cat]), ("FN", gold[cat] - pred[cat])):
+                for si in sorted(ids):
+                    s, e = sents[si]
+                    report.errors.append((kind, cat, result.path, document.text[s:e].strip()))
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        if check_only:
+            raise UsageError("\n".join(problems))
+        raise UsageError(problems[0] + more)
+    return report
+
+
+def _gold(
+    path: str,
+    text: str,
+    sents: list[tuple[int, int]],
+    entries: list[dict],
+    quote: bool,
+    problems: list[str],
+) -> dict[str, set[int]]:
+    """Sentence indexes per label: each entry's excerpt found once in the whitespace-squashed text."""
+    squashed, index = _squash(text)
+    starts = [s for s, _ in sents]
+    gold: dict[str, set[int]] = {c: set() for c in LABELS}
+    for n, entry in enumerate(entries, 1):
+        needle, _ = _squash(entry["text"])
+        found = [m.start() for m in re.finditer(re.escape(needle), squashed)]
+        if len(found) != 1:
+            what = "not found" if not found else "not unique"
+            shown = repr(entry["text"][:60]) if quote else f"entry {n}"
+            problems.append(f"{path}: label text {what}: {shown}")
+            continue
+        si = bisect_right(starts, index[found[0]]) - 1
+        end_si = bisect_right(starts, index[found[0] + len(needle) - 1]) - 1
+        if end_si != si:
+            shown = repr(entry["text"][:60]) if quote else f"entry {n}"
+            problems.append(f"{path}: label text spans {end_si - si + 1} sentences: {shown}")
+        for cat in entry["labels"]:
+            gold[cat].add(si)
+    return gold
+
+
+def _sentence_for_source(document, sents: list[tuple[int, int]], source_offset: int) -> int:
+    for i, (s, e) in enumerate(sents):
+        text = document.text[s:e]
+        lead = len(text) - len(text.lstrip())
+        if text.strip() and document.source_span(s + lead, s + lead + 1)[0] == source_offset:
+            return i
+    return -1
+
+
+def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95% Wilson score interval for a proportion; (0, 1) when there is nothing to measure."""
+    if n == 0:
+        return 0.0, 1.0
+    phat = successes / n
+    denom = 1 + z * z / n
+    centre = (phat + z * z / (2 * n)) / denom
+    half = z * ((phat * (1 - phat) / n + z * z / (4 * n * n)) ** 0.5) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def format_report(report: EvalReport, show_errors: bool = False) -> str:
+    """Figures per label with 95% Wilson intervals, then (on request) every error."""
+    import pandas as pd
+
+    rows = []
+    for cat in LABELS:
+        p, r, f = report.metrics(cat)
+        c = report.counts[cat]
+        p_lo, p_hi = wilson(c["tp"], c["tp"] + c["fp"])
+        r_lo, r_hi = wilson(c["tp"], c["tp"] + c["fn"])
+        rows.append(
+            {
+                "category": cat,
+                "precision": p,
+                "p 95% CI": f"{p_lo:.2f}-{p_hi:.2f}",
+                "recall": r,
+                "r 95% CI": f"{r_lo:.2f}-{r_hi:.2f}",
+                "f1": f,
+                **c,
+            }
+        )
+    table = pd.DataFrame(rows).set_index("category")
+    text = table.to_string(float_format=lambda v: f"{v:.3f}")
+    out = [f"{report.documents} documents, {report.sentences} sentences", text]
+    if show_errors:
+        for kind, cat, path, sentence in report.errors:
+            out.append(f"{kind} {cat} {path}: {sentence}")
+    return "\n".join(out) + "\n"
+
+
+def format_label_check(report: EvalReport) -> str:
+    """Per document: sentences and labelled sentences per label (no scoring)."""
+    lines = []
+    totals = dict.fromkeys(LABELS, 0)
+    for path, (n, per_label) in sorted(report.per_document.items()):
+        counts = ", ".join(f"{lb} {k}" for lb, k in per_label.items() if k)
+        lines.append(f"{path}: {n} sentences; {counts or 'no labels'}")
+        for lb, k in per_label.items():
+            totals[lb] += k
+    lines.append(
+        f"{report.documents} documents, {report.sentences} sentences; "
+        + ", ".join(f"{lb} {k}" for lb, k in totals.items())
+    )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,167 @@
+"""Finding the files to audit and reading them as text, with one-line errors for bad input."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from audit.core.errors import InputError
+from audit.readers import FORMAT_BY_SUFFIX
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox"}
+
+
+@dataclass(frozen=True)
+class Input:
+    path: str  # as shown to the user
+    fs_path: Path | None  # None for standard input
+    format: str  # markdown | html | text | auto
+    explicit: bool = True  # named on the command line (not found in a folder)
+    url: str | None = None  # a page to fetch
+
+
+def discover(
+    args: list[str], input_format: str = "auto", notes: list[str] | None = None
+) -> tuple[list[Input], list[str]]:
+    """Expand files and folders (recursively, in sorted order); report paths that do not exist.
+
+    A folder walk audits a symlinked file only when the file it points to is one the walk
+    could have found itself: inside the folder, outside hidden and skipped folders such as
+    .git, with a document suffix. Otherwise a pull request adding `notes.md -> ../.git/config`
+    would put the repository's credentials into the report. Such links are skipped with a
+    line in `notes`; a symlink named on the command line is still read.
+    """
+    inputs: list[Input] = []
+    errors: list[str] = []
+    seen: set[str] = set()
+    for arg in args:
+        if arg == "-":
+            inputs.append(Input("<stdin>", None, input_format))
+            continue
+        if _SCHEME.match(arg):
+            if arg.lower().startswith(("http://", "https://")):
+                inputs.append(Input(arg, None, "auto", url=arg))
+            else:
+                errors.append(f"{arg}: only http and https URLs can be audited")
+            continue
+        p = Path(arg)
+        if p.is_dir():
+            top = p.resolve()
+            for root, dirs, files in os.walk(p):  # does not follow symlinked folders
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+                for name in sorted(files):
+                    fp = Path(root) / name
+                    fmt = FORMAT_BY_SUFFIX.get(fp.suffix.lower())
+                    if fmt and fp.is_symlink():
+                        why = _unsafe_link(fp, top)
+                        if why:
+                            if notes is not None:
+                                notes.append(f"{display_path(fp)}: symlink {why}, skipped")
+                            continue
+                    if fmt and fp.as_posix() not in seen:
+                        seen.add(fp.as_posix())
+                        inputs.append(Input(display_path(fp), fp, fmt, explicit=False))
+        elif p.exists() or p.is_symlink():
+            fmt = input_format
+            if fmt == "auto":
+                fmt = FORMAT_BY_SUFFIX.get(p.suffix.lower(), "auto")
+            if p.as_posix() not in seen:
+                seen.add(p.as_posix())
+                inputs.append(Input(display_path(p), p, fmt))
+        else:
+            errors.append(f"{arg}: no such file or directory")
+    return inputs, errors
+
+
+def display_path(path: Path | str) -> str:
+    """A path as text any report can hold: bytes that are not UTF-8 (kept by Python as lone
+    surrogates, which no UTF-8 writer accepts) are shown as \\xNN escapes."""
+    text = path.as_posix() if isinstance(path, Path) else path
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _unsafe_link(link: Path, top: Path) -> str | None:
+    """Why a symlinked file found in a walk of `top` must not be read (None: it may be)."""
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None  # broken or looping: reading it reports the problem
+    try:
+        parts = target.relative_to(top).parts
+    except ValueError:
+        return "to a file outside the audited folder"
+    if any(part in SKIP_DIRS or part.startswith(".") for part in parts[:-1]):
+        return "into a hidden or skipped folder"
+    if parts[-1].startswith(".") or target.suffix.lower() not in FORMAT_BY_SUFFIX:
+        return "to a file that is not a document"
+    return None
+
+
+def decode(data: bytes, name: str) -> tuple[str, list[str]]:
+    """Decode bytes as UTF-8 (or UTF-16 with a BOM); refuse binary; replace invalid bytes."""
+    notes: list[str] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), notes
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name}: invalid UTF-16 text ({exc.reason})") from None
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name}: binary file (contains NUL bytes), skipped")
+    try:
+        return data.decode("utf-8-sig"), notes
+    except UnicodeDecodeError as exc:
+        notes.append(
+            f"{name}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "decoded with replacement characters"
+        )
+        return data.decode("utf-8-sig", errors="replace"), notes
+
+
+# Files larger than this are refused with a message rather than audited for minutes: a
+# 20 MB page is an export or a mistake, not a draft. The CLI's --max-file-size changes it.
+MAX_FILE_BYTES = 20_000_000
+
+
+def read(inp: Input, max_bytes: int | None = None) -> tuple[str, str, list[str]]:
+    """Return (text, format, notes) for an input."""
+    cap = MAX_FILE_BYTES if max_bytes is None else max_bytes
+    if inp.fs_path is None:
+        data = sys.stdin.buffer.read(cap + 1)
+        if len(data) > cap:
+            raise InputError(f"{inp.path}: more than {cap:,} bytes on standard input, skipped")
+    else:
+        try:
+            if inp.fs_path.is_dir():
+                raise InputError(f"{inp.path}: is a directory")
+            if not inp.fs_path.is_file():
+                raise InputError(f"{inp.path}: not a regular file, skipped")
+            size = inp.fs_path.stat().st_size
+            if size > cap:
+                raise InputError(
+                    f"{inp.path}: {size / 1e6:.1f} MB is over the {cap / 1e6:.0f} MB limit "
+                    "(--max-file-size), skipped"
+                )
+            with inp.fs_path.open("rb") as fh:
+                data = fh.read(cap + 1)  # the file may grow between stat and read
+            if len(data) > cap:
+                raise InputError(f"{inp.path}: grew past the {cap / 1e6:.0f} MB limit while read")
+        except InputError:
+            raise
+        except OSError as exc:
+            raise InputError(f"{inp.path}: cannot read ({exc.strerror or exc})") from None
+    text, notes = decode(data, inp.path)
+    fmt = inp.format
+    if fmt == "auto":
+        head = text.lstrip()[:512].lower()
+        fmt = (
+            "html" if head.startswith(("<!doctype html", "<html", "<head", "<body")) else "markdown"
+        )
+    return text, fmt, notes

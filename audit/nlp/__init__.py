@@ -1,0 +1,1 @@
+"""The spaCy pipeline: tokenizer, block-aware sentences, the claim matcher and its gate."""

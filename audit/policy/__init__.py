@@ -1,0 +1,1 @@
+"""Project policy applied after the checks: config, suppressions, baseline, --diff."""

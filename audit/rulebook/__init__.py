@@ -1,0 +1,1 @@
+"""Rule packs: YAML data validated by a schema and compiled into matcher input."""
