@@ -111,7 +111,7 @@ def report_digest(path: Path) -> tuple[str, int]:
 def bench_corpus(words_target: int, jobs_list: list[int], tmp: Path, repeat: int = 1) -> None:
     from audit.nlp.pipeline import build_pipeline
     from audit.readers import parse
-    from audit.rulebook.book import load_rulebook
+    from audit.rulebook.loader import load_rulebook
 
     corpus = tmp / "corpus"
     corpus.mkdir()

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from audit.engines.local import DocumentResult, audit_document
+from audit.core.result import DocumentResult
+from audit.engines.local import audit_document
 from audit.nlp.pipeline import build_pipeline
 from audit.readers import parse
-from audit.rulebook.book import load_rulebook
+from audit.rulebook.loader import load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 

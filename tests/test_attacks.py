@@ -401,7 +401,7 @@ def test_tokenizer_is_linear_in_punctuation_runs(nlp, char):
 
 
 def test_long_runs_are_cut_into_pieces_and_text_is_kept(nlp):
-    from audit.nlp.pipeline import BoundedTokenizer
+    from audit.nlp.tokenizer import BoundedTokenizer
 
     text = "Studies show it works. " + "%" * 1000 + " and 70% of users improved. " + "x" * 300
     doc = nlp(text)
@@ -424,20 +424,21 @@ def test_deeply_nested_html_is_linear():
 def test_pages_are_fetched_ahead_within_a_window():
     import time
 
-    from audit.engines.local import _FetchAhead
+    from audit.engines.fetch_ahead import FetchAhead
     from audit.inputs.discovery import Input
-    from audit.inputs.fetch import Fetcher, Limits
+    from audit.inputs.fetch import Fetcher
+    from audit.inputs.limits import Limits
     from tests.localweb import LocalWeb
 
     with LocalWeb() as web:
         inputs = [Input(f"p{i}", None, "auto", url=f"{web.base}/page{i}.html") for i in range(60)]
-        ahead = _FetchAhead(Fetcher(Limits(allow_private=True)), inputs)
+        ahead = FetchAhead(Fetcher(Limits(allow_private=True)), inputs)
         try:
             deadline = time.monotonic() + 30
-            while sum(web.hits.values()) < _FetchAhead.WINDOW and time.monotonic() < deadline:
+            while sum(web.hits.values()) < FetchAhead.WINDOW and time.monotonic() < deadline:
                 time.sleep(0.02)
             time.sleep(0.3)  # more would have arrived by now if the window leaked
-            assert sum(web.hits.values()) == _FetchAhead.WINDOW
+            assert sum(web.hits.values()) == FetchAhead.WINDOW
             page = ahead.next(inputs[0])
             assert "Page 0" in page.text
         finally:
@@ -464,20 +465,15 @@ def test_size_cap_applies_to_each_row_of_an_export(cli, tmp_path):
 
 
 def test_a_document_audited_in_sections_gives_the_same_findings(nlp, rulebook, tmp_path):
-    import audit.engines.local
+    from audit.engines.local import RunOptions, run
     from audit.inputs.discovery import Input
     from tests.conftest import ROOT
 
     text = "".join(p.read_text() for p in sorted((ROOT / "tests/corpus/dev").glob("*.md")))
     (tmp_path / "big.md").write_text(text * 3)
     inputs = [Input("big.md", tmp_path / "big.md", "markdown")]
-    whole = audit.engines.local.run(inputs, nlp, rulebook)[0]
-    old = audit.engines.local.SECTION
-    audit.engines.local.SECTION = 5_000  # dozens of sections
-    try:
-        parts = audit.engines.local.run(inputs, nlp, rulebook)[0]
-    finally:
-        audit.engines.local.SECTION = old
+    whole = run(inputs, nlp, rulebook)[0]
+    parts = run(inputs, nlp, rulebook, RunOptions(section_chars=5_000))[0]  # dozens of sections
     assert [f.to_dict() for f in parts.findings] == [f.to_dict() for f in whole.findings]
     assert (parts.words, parts.sentences) == (whole.words, whole.sentences)
     assert len(whole.findings) > 100

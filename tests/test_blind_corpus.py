@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from audit.engines.evaluation import CORE, LABELS, evaluate, wilson
+from audit.core.labels import CORE, LABELS
+from audit.engines.evaluation import evaluate, wilson
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "blind"
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from audit.engines.evaluation import CORE, evaluate
+from audit.core.labels import CORE
+from audit.engines.evaluation import evaluate
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "dev"
 

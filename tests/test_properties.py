@@ -8,8 +8,9 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audit.engines.local import DocumentResult, audit_document
-from audit.inputs.discovery import decode
+from audit.core.result import DocumentResult
+from audit.engines.local import audit_document
+from audit.inputs.files import decode
 from audit.readers import parse
 
 SETTINGS = settings(
@@ -159,7 +160,7 @@ def test_array_sentencizer_agrees_with_spacys(pieces, preset):
     import spacy
     from spacy.attrs import SENT_START
 
-    from audit.nlp.pipeline import RuleSentencizer
+    from audit.nlp.sentencizer import RuleSentencizer
 
     nlp = spacy.blank("en")
     reference = nlp.add_pipe("sentencizer")

@@ -8,7 +8,7 @@ import json
 import re
 from pathlib import Path
 
-from audit.engines.local import DocumentResult
+from audit.core.result import DocumentResult
 from audit.writers import Report, render
 from audit.writers.csv_report import COLUMNS
 

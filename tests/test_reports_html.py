@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from audit.core.finding import Finding
-from audit.engines.local import DocumentResult
+from audit.core.result import DocumentResult
 from audit.readers.sourcemap import LineIndex
 from audit.writers import Report, render
 from audit.writers.html_report import Piece, bar_chart, category_colours, split_source

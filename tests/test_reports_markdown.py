@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from audit.core.finding import Finding
-from audit.engines.local import DocumentResult
+from audit.core.result import DocumentResult
 from audit.writers import Report, render
 from audit.writers.markdown_report import BUDGET, code, html_text, text
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from audit.core.formats import FORMAT_BY_SUFFIX
 from audit.nlp.gating import max_length, required_classes, required_sets
-from audit.readers import FORMAT_BY_SUFFIX, parse
+from audit.readers import parse
 
 CORPUS = Path(__file__).parent / "corpus"
 ARTICLES = sorted(
@@ -74,7 +75,7 @@ def test_gate_loses_no_match_inside_a_sentence(nlp, path):
 
 
 def test_around_covers_every_overlapping_window():
-    from audit.nlp.pipeline import _around
+    from audit.nlp.matcher import _around
 
     assert _around([(5, 7)], [(0, 20)], 3) == [(3, 9)]
     assert _around([(5, 7), (8, 9)], [(0, 20)], 3) == [(3, 11)]  # merged

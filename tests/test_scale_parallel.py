@@ -41,7 +41,7 @@ def test_per_document_errors_survive_workers(cli, tmp_path):
 
 
 def test_progress_bar_counts_every_document(tmp_path, monkeypatch):
-    import audit.cli
+    import audit.cli.messages
 
     corpus = make_folder(tmp_path / "corpus")
 
@@ -50,13 +50,13 @@ def test_progress_bar_counts_every_document(tmp_path, monkeypatch):
             return True
 
     counts = []
-    close = audit.cli._progress.__exit__
+    close = audit.cli.messages.Progress.__exit__
 
     def record(self, *exc):
         counts.append((self.bar.n, self.bar.total))
         close(self, *exc)
 
-    monkeypatch.setattr(audit.cli._progress, "__exit__", record)
+    monkeypatch.setattr(audit.cli.messages.Progress, "__exit__", record)
     monkeypatch.setattr("sys.stderr", Terminal())
     assert main([str(corpus), "--jobs", "2", "-o", str(tmp_path / "out.txt")]) == 1
     assert counts == [(30, 30)]

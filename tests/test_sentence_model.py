@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from audit.checks.sentence_model import LABELS, load_default
-from audit.rulebook.book import load_rulebook
+from audit.checks.sentence_model import load_default
+from audit.core.labels import LABELS
+from audit.rulebook.loader import load_rulebook
 
 MODEL_RULES = [r for r in load_rulebook().rules if r.model]
 

@@ -89,7 +89,8 @@ def test_link_results_are_cached(cli, tmp_path, web):
 
 def test_retry_after_is_honoured(tmp_path, web):
     from audit.checks.linkcheck import check_one
-    from audit.inputs.fetch import Fetcher, Limits
+    from audit.inputs.fetch import Fetcher
+    from audit.inputs.limits import Limits
 
     fetcher = Fetcher(Limits(read_timeout=2, allow_private=True))
     status = check_one(fetcher, f"{web.base}/ratelimited", need_text=True)
@@ -175,7 +176,7 @@ def test_source_tier_override_in_config(cli, tmp_path, web):
 )
 def test_private_addresses_are_refused(url):
     from audit.core.errors import InputError
-    from audit.inputs.fetch import check_url
+    from audit.inputs.connections import check_url
 
     with pytest.raises(InputError, match="refusing to fetch an address that is not public"):
         check_url(url)
@@ -192,7 +193,8 @@ def test_private_page_refused_without_flag(cli, tmp_path, web):
 def test_redirects_are_checked_against_the_same_policy(tmp_path, web):
     from audit.checks.linkcheck import check_one
     from audit.core.errors import InputError
-    from audit.inputs.fetch import Fetcher, Limits
+    from audit.inputs.fetch import Fetcher
+    from audit.inputs.limits import Limits
 
     fetcher = Fetcher(Limits(allow_private=True))
     with pytest.raises(InputError, match="only http and https"):
@@ -208,12 +210,15 @@ def test_dns_rebinding_is_caught_when_connecting(tmp_path, web, monkeypatch):
     server does); the connection then reaches the real server on 127.0.0.1, and the
     connected socket's peer is refused before any request is sent.
     """
-    import audit.inputs.fetch
+    import audit.inputs.connections
     from audit.checks.linkcheck import check_one
     from audit.core.errors import InputError
-    from audit.inputs.fetch import Fetcher, Limits
+    from audit.inputs.fetch import Fetcher
+    from audit.inputs.limits import Limits
 
-    monkeypatch.setattr(audit.inputs.fetch, "_addresses", lambda host, port: ["93.184.216.34"])
+    monkeypatch.setattr(
+        audit.inputs.connections, "_addresses", lambda host, port: ["93.184.216.34"]
+    )
     fetcher = Fetcher(Limits(retries=0))
     with pytest.raises(
         InputError, match=r"refusing to fetch an address that is not public.*\(127\.0\.0\.1\)"
@@ -234,7 +239,7 @@ def test_dns_rebinding_is_caught_when_connecting(tmp_path, web, monkeypatch):
 def test_backslash_in_the_authority_is_refused(url):
     """urllib.parse and urllib3 (which requests connects with) disagree on these hosts."""
     from audit.core.errors import InputError
-    from audit.inputs.fetch import check_url
+    from audit.inputs.connections import check_url
 
     for allow in (False, True):
         with pytest.raises(InputError, match="backslash"):

@@ -48,12 +48,12 @@ def load_times(n: int = 7) -> tuple[float, float]:
 
 def tool_run() -> tuple[float, int, int]:
     """Seconds, words and sentences of an in-process audit of the training corpus (warm)."""
+    from audit.core.formats import FORMAT_BY_SUFFIX
     from audit.engines.evaluation import load_labels
     from audit.engines.local import run
     from audit.inputs.discovery import Input
     from audit.nlp.pipeline import build_pipeline
-    from audit.readers import FORMAT_BY_SUFFIX
-    from audit.rulebook.book import load_rulebook
+    from audit.rulebook.loader import load_rulebook
 
     rulebook = load_rulebook()
     nlp = build_pipeline(rulebook)

@@ -21,7 +21,7 @@ if str(Path(__file__).resolve().parent) not in sys.path:
 from extract import Record, extract  # noqa: E402
 
 from audit.checks.sentence_model import kind_token  # noqa: E402  (the runtime's own, so they match)
-from audit.engines.evaluation import LABELS  # noqa: E402
+from audit.core.labels import LABELS  # noqa: E402
 
 TRAIN = ROOT / "tests" / "corpus" / "train"
 DEV = ROOT / "tests" / "corpus" / "dev"

@@ -27,11 +27,12 @@ if str(ROOT) not in sys.path:
 
 from audit.checks.claims import _HAS_LETTER, _trim, compiled  # noqa: E402
 from audit.checks.context import Sentence  # noqa: E402
-from audit.engines.evaluation import LABELS, _gold, load_labels  # noqa: E402
+from audit.core.formats import FORMAT_BY_SUFFIX  # noqa: E402
+from audit.core.labels import LABELS  # noqa: E402
+from audit.engines.evaluation import _gold, load_labels  # noqa: E402
 from audit.inputs.discovery import Input  # noqa: E402
 from audit.nlp.pipeline import build_pipeline  # noqa: E402
-from audit.readers import FORMAT_BY_SUFFIX  # noqa: E402
-from audit.rulebook.book import load_rulebook  # noqa: E402
+from audit.rulebook.loader import load_rulebook  # noqa: E402
 
 _TAKES_NEXT = "next_start" in {f.name for f in fields(Sentence)}
 

@@ -51,8 +51,9 @@ def main() -> None:
     from train import export, fit_final  # type: ignore[import-not-found]
 
     import audit.checks.sentence_model as sm
-    from audit.engines.evaluation import LABELS, evaluate
-    from audit.rulebook.book import load_rulebook
+    from audit.core.labels import LABELS
+    from audit.engines.evaluation import evaluate
+    from audit.rulebook.loader import load_rulebook
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(

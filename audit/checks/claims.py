@@ -13,7 +13,7 @@ from typing import Any
 
 from audit.checks.context import Cues, Sentence
 from audit.checks.model_checks import candidates as model_candidates
-from audit.core.analysis import Analysis
+from audit.core.analysis import Analysis, trimmed
 from audit.core.finding import SEVERITY_RANK, Finding
 from audit.readers.document import Document
 from audit.rulebook.book import Rule, RuleBook
@@ -54,7 +54,7 @@ def find_claims(document: Document, analysis: Analysis, rulebook: RuleBook) -> l
         return []
 
     sent_starts, sent_ends = list(analysis.sent_starts), list(analysis.sent_ends)  # trimmed below
-    trimmed: set[int] = set()
+    trimmed_ids: set[int] = set()
     block_starts = [b.start for b in document.blocks]
     url_spans = sorted((lk.start, lk.end) for lk in document.links if lk.kind == "url")
     link_spans = sorted((lk.start, lk.end) for lk in document.links if lk.kind == "link")
@@ -70,9 +70,9 @@ def find_claims(document: Document, analysis: Analysis, rulebook: RuleBook) -> l
         si = bisect_right(sent_starts, start) - 1
         if si < 0:
             continue
-        if si not in trimmed:
-            trimmed.add(si)
-            sent_starts[si], sent_ends[si] = _trim(document.text, sent_starts[si], sent_ends[si])
+        if si not in trimmed_ids:
+            trimmed_ids.add(si)
+            sent_starts[si], sent_ends[si] = trimmed(document.text, sent_starts[si], sent_ends[si])
         if end > sent_ends[si] or start < sent_starts[si]:
             continue
         if not _HAS_LETTER.search(document.text, sent_starts[si], sent_ends[si]):
@@ -135,7 +135,7 @@ def find_claims(document: Document, analysis: Analysis, rulebook: RuleBook) -> l
 
     notes: dict[tuple[int, str], str] = {}
     if model_rules:
-        spans = [_trim(document.text, s, e) for s, e in zip(sent_starts, sent_ends, strict=True)]
+        spans = [trimmed(document.text, s, e) for s, e in zip(sent_starts, sent_ends, strict=True)]
         hits_taken = {key for key in best}
         found = model_candidates(
             document, spans, model_rules, lambda si, cat: (si, cat) in hits_taken
@@ -172,14 +172,6 @@ def find_claims(document: Document, analysis: Analysis, rulebook: RuleBook) -> l
             )  # fmt: skip
         )
     return findings
-
-
-def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
 
 
 def _apply_context(rule: Rule, s: Sentence, start: int, end: int) -> tuple[str, list[str]] | None:

@@ -15,14 +15,18 @@ import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from audit.checks.citations import CitedLink, Located
-from audit.core.errors import InputError
+from audit.core.errors import InputError, UsageError
 from audit.core.finding import Finding, assign_fingerprints, sort_key
+from audit.core.output import remove_leftovers, write_report
+from audit.core.result import DocumentResult
 from audit.inputs.fetch import TEXT_TYPES, Fetcher, decode, read_capped
+from audit.rulebook.book import RuleBook
 
 PER_HOST = 2
 WORKERS = 8
@@ -57,6 +61,7 @@ class LinkCache:
         self.ttl = ttl
         self.hits = 0
         self._lock = threading.Lock()
+        remove_leftovers(self.dir)  # temporary files of runs that were killed while writing
 
     def _path(self, url: str) -> Path:
         return self.dir / (hashlib.sha256(url.encode()).hexdigest() + ".json")
@@ -78,13 +83,8 @@ class LinkCache:
         return status
 
     def put(self, status: LinkStatus) -> None:
-        try:
-            self.dir.mkdir(parents=True, exist_ok=True)
-            tmp = self._path(status.url).with_suffix(f".{threading.get_ident()}.tmp")
-            tmp.write_text(json.dumps(asdict(status)), encoding="utf-8")
-            os.replace(tmp, self._path(status.url))
-        except OSError:
-            pass  # a read-only cache must not fail the audit
+        with suppress(OSError, UsageError):  # a read-only cache must not fail the audit
+            write_report(self._path(status.url), json.dumps(asdict(status)), sweep=False)
 
 
 def _well_formed(status: LinkStatus, url: str) -> bool:
@@ -225,7 +225,7 @@ def _finding(path: str, rule, where: Located, sentence: Located, message: str) -
 
 
 def findings_for(
-    path: str, cited: list[CitedLink], statuses: dict[str, LinkStatus], rulebook
+    path: str, cited: list[CitedLink], statuses: dict[str, LinkStatus], rulebook: RuleBook
 ) -> list[Finding]:
     broken = rulebook.by_id.get("broken-citation")
     mismatch = rulebook.by_id.get("citation-mismatch")
@@ -256,3 +256,32 @@ def findings_for(
     result = sorted(unique.values(), key=sort_key)
     assign_fingerprints(result)
     return result
+
+
+@dataclass
+class LinkSummary:
+    """What one --check-links pass did, for the line the command prints."""
+
+    checked: int  # unique URLs
+    cached: int  # answered from the cache
+    requests: int  # HTTP requests sent
+    broken: int
+
+
+def check_links(
+    results: list[DocumentResult], fetcher: Fetcher, rulebook: RuleBook, cache: LinkCache
+) -> LinkSummary:
+    """Check every cited link once (cached), and add broken-citation / citation-mismatch findings."""
+    urls: dict[str, bool] = {}
+    for r in results:
+        for c in r.citations:
+            urls[c.href] = urls.get(c.href, False) or bool(c.figures)
+    before = fetcher.requests
+    statuses = check_all(fetcher, urls, cache)
+    for r in results:
+        if r.citations:
+            r.findings = sorted(
+                r.findings + findings_for(r.path, r.citations, statuses, rulebook), key=sort_key
+            )
+    broken = sum(1 for s in statuses.values() if not s.ok)
+    return LinkSummary(len(urls), cache.hits, fetcher.requests - before, broken)

@@ -36,15 +36,6 @@ import numpy as np
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "sentence_model.npz"
 FORMAT = 1
-# The labels the shipped model scores (the labelling guide's, as the auditor's categories).
-LABELS = (
-    "unsourced-statistic",
-    "vague-attribution",
-    "efficacy-claim",
-    "spam-link",
-    "absolute-claim",
-    "safety-claim",
-)
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
 _WORD_CACHE_LIMIT = 200_000  # distinct words whose char n-gram ids are kept between calls
 

@@ -9,10 +9,6 @@ never cross) and its analyses joined: peak memory then follows the section, not 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from spacy.tokens import Doc
 
 
 @dataclass
@@ -22,21 +18,6 @@ class Analysis:
     sent_ends: list[int] = field(default_factory=list)
     words: int = 0
     sentences: int = 0
-
-    @classmethod
-    def from_doc(cls, doc: Doc, offset: int = 0) -> Analysis:
-        """The analysis of a Doc made from the document's text starting at `offset`."""
-        from audit.nlp.counts import count_sentences, count_words, sentence_bounds
-
-        matches = []
-        for key, s, e in doc.user_data.get("claims_matches", ()):
-            last = doc[e - 1]
-            matches.append((key, doc[s].idx + offset, last.idx + len(last.text) + offset))
-        starts, ends = sentence_bounds(doc)
-        if offset:
-            starts = [s + offset for s in starts]
-            ends = [e + offset for e in ends]
-        return cls(matches, starts, ends, count_words(doc), count_sentences(doc))
 
     def extend(self, other: Analysis) -> None:
         """Append the analysis of the next section."""
@@ -58,3 +39,12 @@ def sections(block_starts: list[int], length: int, limit: int) -> list[tuple[int
             start = b
     spans.append((start, length))
     return spans
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without the whitespace at either end (sentence spans come untrimmed)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

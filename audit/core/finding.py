@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import asdict, dataclass, field
 
-SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+from audit.core.severity import SEVERITY_RANK
 
 
 @dataclass
@@ -62,3 +63,11 @@ def assign_fingerprints(findings: list[Finding]) -> None:
 
 def sort_key(f: Finding) -> tuple:
     return (f.path, f.start, f.end, f.rule)
+
+
+def finding_dict(f: Finding) -> dict:
+    """The finding's fields, as `Finding.to_dict` gives them (without its deep copy)."""
+    return {name: getattr(f, name) for name in FIELDS}
+
+
+FIELDS = [f.name for f in dataclasses.fields(Finding)]

@@ -18,12 +18,19 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from audit.core.errors import UsageError
-from audit.writers.streaming import Totals, finding_dict
+from audit.core.finding import finding_dict
+from audit.core.header import report_header
+from audit.core.totals import Totals
+from audit.engines.local import RunOptions, iter_audit
+from audit.engines.parallel import default_jobs
+from audit.inputs.corpus import CorpusSpec
+from audit.inputs.discovery import Input
+from audit.policy.postprocess import Policy, finish
+from audit.rulebook.book import RuleBook
 
 PARTITION_FORMATS = ("jsonl", "parquet")
 _PIPELINES: dict[str, Any] = {}  # rule book digest -> nlp, per worker process
@@ -33,18 +40,41 @@ _PIPELINES: dict[str, Any] = {}  # rule book digest -> nlp, per worker process
 class Job:
     """Everything a partition task needs besides its inputs (pickled to the workers)."""
 
-    rulebook: Any  # the full RuleBook
-    policy: Any  # audit.policy.postprocess.Policy
+    rulebook: RuleBook  # the full rule book
+    policy: Policy
     model: str | None
     key: str  # digest of rulebook and model: which cached pipeline to use
     fail_on: str
     out_dir: str
     fmt: str  # jsonl | parquet
-    batch_size: int = 16
-    max_file_bytes: int | None = None  # --max-file-size (workers do not share our globals)
+    options: RunOptions
 
 
-def _pipeline(job: Job):
+@dataclass(frozen=True)
+class ClusterOptions:
+    """What the Dask engine needs from the command line."""
+
+    out_dir: str
+    fmt: str  # jsonl | parquet (see partition_format)
+    model: str | None = None
+    scheduler: str | None = None  # None: start a local cluster
+    workers: int | None = None  # local cluster size (default: all cores)
+    partitions: int | None = None  # default: 4 per worker
+    run: RunOptions = field(default_factory=RunOptions)
+
+
+@dataclass
+class ClusterRun:
+    """What came back from the cluster: counts, per-document entries, messages, files."""
+
+    totals: Totals
+    documents: list[dict[str, Any]]
+    problems: list[tuple[str, bool]]  # (message, is a warning), in input order
+    partitions: list[str]  # the findings files
+    summary: str  # where the summary was written
+
+
+def _pipeline(job: Job) -> Any:
     nlp = _PIPELINES.get(job.key)
     if nlp is None:
         from audit.nlp.pipeline import build_pipeline
@@ -53,32 +83,28 @@ def _pipeline(job: Job):
     return nlp
 
 
-def audit_partition(job: Job, index: int, inputs) -> dict:
+def audit_partition(job: Job, index: int, inputs: Any) -> dict[str, Any]:
     """Audit one partition on a worker, write its findings file, return its counts.
 
     `inputs` is a list of Inputs / RowInputs, or a (pandas frame, path, corpus spec, first row)
     tuple for a partition of an export.
     """
-    import audit.inputs.discovery
-    from audit.engines.local import iter_audit
-    from audit.policy.postprocess import finish
-
-    if job.max_file_bytes is not None:
-        audit.inputs.discovery.MAX_FILE_BYTES = job.max_file_bytes
     if isinstance(inputs, tuple):
         from audit.inputs.corpus import rows_of
 
         frame, path, spec, first_row = inputs
         inputs = list(rows_of(frame, path, spec, first_row))
     totals = Totals(job.fail_on)
-    documents, problems, rows = [], [], []
-    for result in iter_audit(inputs, _pipeline(job), job.rulebook, batch_size=job.batch_size):
+    documents: list[dict[str, Any]] = []
+    problems: list[tuple[str, bool]] = []
+    rows: list[dict[str, Any]] = []
+    for result in iter_audit(inputs, _pipeline(job), job.rulebook, job.options):
         finish([result], job.policy)
         totals.add(result)
         documents.append(result.to_dict())
-        problems += [f"warning: {n}" for n in result.notes]
+        problems += [(n, True) for n in result.notes]
         if result.error:
-            problems.append(result.error)
+            problems.append((result.error, False))
         rows += [finding_dict(f) for f in result.findings]
     target = f"{job.out_dir.rstrip('/')}/findings/part-{index:05d}.{job.fmt}"
     _write_partition(target, rows, job.fmt)
@@ -128,15 +154,41 @@ def parquet_schema():
     )
 
 
-def run_dask(
-    args, inputs, corpus_files, spec, rulebook, policy, formats, fail_on, missing, selected
-) -> int:
-    """The CLI's --engine dask: partitions to the cluster, counts back, summary written."""
-    from audit.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, PROG
+def run_cluster(
+    inputs: list[Input],
+    corpus_files: list[str],
+    spec: CorpusSpec | None,
+    rulebook: RuleBook,
+    policy: Policy,
+    fail_on: str,
+    options: ClusterOptions,
+) -> ClusterRun:
+    """Partitions to the cluster, counts back, the summary file written."""
+    key = hashlib.sha256(pickle.dumps((rulebook, options.model))).hexdigest()[:16]
+    job = Job(
+        rulebook, policy, options.model, key, fail_on, options.out_dir, options.fmt, options.run
+    )
+    parts = _compute(job, inputs, corpus_files, spec, options)
+    totals = Totals(fail_on)
+    documents: list[dict[str, Any]] = []
+    problems: list[tuple[str, bool]] = []
+    for part in parts:
+        totals.merge(part["totals"])
+        documents += part["documents"]
+        problems += part["problems"]
+    files = [p["file"] for p in parts]
+    summary = _write_summary(options.out_dir, documents, totals, files)
+    return ClusterRun(totals, documents, problems, files, summary)
 
-    fmt = _partition_format(formats)
-    if not args.out_dir:
-        raise UsageError("--engine dask writes findings partitions: give --out-dir DIR")
+
+def _compute(
+    job: Job,
+    inputs: list[Input],
+    corpus_files: list[str],
+    spec: CorpusSpec | None,
+    options: ClusterOptions,
+) -> tuple[dict[str, Any], ...]:
+    """Start or reach the cluster, run one task per partition, and return their results."""
     try:
         import dask
         from distributed import Client, LocalCluster
@@ -144,71 +196,36 @@ def run_dask(
         raise UsageError(
             "--engine dask needs dask and distributed: pip install 'claims-audit[dask]'"
         ) from None
-    key = hashlib.sha256(pickle.dumps((rulebook, args.model))).hexdigest()[:16]
-    job = Job(
-        rulebook,
-        policy,
-        args.model,
-        key,
-        fail_on,
-        str(args.out_dir),
-        fmt,
-        args.batch_size,
-        getattr(args, "max_file_size", None),
-    )
-
     _quiet_logs()
     cluster = None
     try:
-        if args.scheduler:
-            client = Client(args.scheduler, timeout="10s")
+        if options.scheduler:
+            client = Client(options.scheduler, timeout="10s")
         else:
-            from audit.engines.parallel import default_jobs
-
             cluster = LocalCluster(
-                n_workers=args.jobs or default_jobs(),
+                n_workers=options.workers or default_jobs(),
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
             )
             client = Client(cluster)
     except (OSError, TimeoutError, ValueError) as exc:
-        where = args.scheduler or "a local cluster"
+        where = options.scheduler or "a local cluster"
         raise UsageError(f"--scheduler {where}: cannot connect ({_one_line(exc)})") from None
     try:
         with client:
-            _clear_old_partitions(str(args.out_dir), fmt)
+            _clear_old_partitions(options.out_dir, options.fmt)
             n_workers = max(1, len(client.scheduler_info().get("workers", {})))
             shared = client.scatter(job, broadcast=True, hash=False)
-            n_parts = args.partitions or 4 * n_workers
+            n_parts = options.partitions or 4 * n_workers
             try:
                 tasks = _tasks(shared, inputs, corpus_files, spec, n_parts)
-                parts = dask.compute(*tasks, scheduler=client) if tasks else ()
+                return dask.compute(*tasks, scheduler=client) if tasks else ()
             except Exception as exc:  # raised on a worker: an export that breaks partway, ...
                 raise UsageError(f"--engine dask: a partition failed ({_one_line(exc)})") from None
     finally:
         if cluster is not None:
             cluster.close()
-
-    totals = Totals(fail_on)
-    documents = []
-    for part in parts:
-        totals.merge(part["totals"])
-        documents += part["documents"]
-        for problem in part["problems"]:
-            print(f"{PROG}: {problem}", file=sys.stderr)
-    for message in missing:
-        print(f"{PROG}: {message}", file=sys.stderr)
-    summary = _write_summary(args.out_dir, documents, totals, [p["file"] for p in parts])
-    from audit.writers.console import summary_line
-
-    print(summary_line(totals.summary(), fail_on))
-    print(f"{PROG}: findings in {len(parts)} partitions under {summary}", file=sys.stderr)
-    if args.no_exit:
-        return EXIT_CLEAN
-    if missing or totals.errors:
-        return EXIT_ERROR
-    return EXIT_FINDINGS if totals.failed else EXIT_CLEAN
 
 
 def _quiet_logs() -> None:
@@ -224,7 +241,8 @@ def _quiet_logs() -> None:
     logging.getLogger("distributed").setLevel(logging.CRITICAL)
 
 
-def _partition_format(formats: list[str]) -> str:
+def partition_format(formats: list[str]) -> str:
+    """The findings file format for the formats asked for (a usage error for any other)."""
     if formats == ["text"]:  # the CLI default: no format asked for
         return "jsonl"
     if len(formats) == 1 and formats[0] in PARTITION_FORMATS:
@@ -303,11 +321,8 @@ def _clear_old_partitions(out_dir: str, fmt: str) -> None:
 def _write_summary(out_dir, documents: list[dict], totals: Totals, files: list[str]) -> str:
     import fsspec
 
-    from audit import __version__
-
     report = {
-        "schema_version": 1,
-        "tool": {"name": "claims-audit", "version": __version__},
+        **report_header(),
         "engine": "dask",
         "documents": documents,
         "summary": totals.summary(),

@@ -16,11 +16,9 @@ from pathlib import Path
 
 from audit.core.errors import UsageError
 from audit.core.finding import SEVERITY_RANK
+from audit.core.labels import LABELS
 from audit.rulebook.book import RuleBook
 
-CORE = ("unsourced-statistic", "vague-attribution", "efficacy-claim", "spam-link")
-EXTRA = ("absolute-claim", "safety-claim")
-LABELS = CORE + EXTRA
 # label -> the finding categories that meet it
 PREDICTED_BY = {label: {label} for label in LABELS} | {
     "efficacy-claim": {"efficacy-claim", "absolute-claim", "disease-claim"}
@@ -115,10 +113,10 @@ def evaluate(
     the labels and counts sentences without scoring (for corpus writers, who must not tune
     their labels to the rules).
     """
+    from audit.core.formats import FORMAT_BY_SUFFIX
     from audit.engines.local import run
     from audit.inputs.discovery import Input
     from audit.nlp.pipeline import build_pipeline
-    from audit.readers import FORMAT_BY_SUFFIX
 
     labels = load_labels(corpus)
     inputs = []
@@ -229,49 +227,3 @@ def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
     centre = (phat + z * z / (2 * n)) / denom
     half = z * ((phat * (1 - phat) / n + z * z / (4 * n * n)) ** 0.5) / denom
     return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def format_report(report: EvalReport, show_errors: bool = False) -> str:
-    """Figures per label with 95% Wilson intervals, then (on request) every error."""
-    import pandas as pd
-
-    rows = []
-    for cat in LABELS:
-        p, r, f = report.metrics(cat)
-        c = report.counts[cat]
-        p_lo, p_hi = wilson(c["tp"], c["tp"] + c["fp"])
-        r_lo, r_hi = wilson(c["tp"], c["tp"] + c["fn"])
-        rows.append(
-            {
-                "category": cat,
-                "precision": p,
-                "p 95% CI": f"{p_lo:.2f}-{p_hi:.2f}",
-                "recall": r,
-                "r 95% CI": f"{r_lo:.2f}-{r_hi:.2f}",
-                "f1": f,
-                **c,
-            }
-        )
-    table = pd.DataFrame(rows).set_index("category")
-    text = table.to_string(float_format=lambda v: f"{v:.3f}")
-    out = [f"{report.documents} documents, {report.sentences} sentences", text]
-    if show_errors:
-        for kind, cat, path, sentence in report.errors:
-            out.append(f"{kind} {cat} {path}: {sentence}")
-    return "\n".join(out) + "\n"
-
-
-def format_label_check(report: EvalReport) -> str:
-    """Per document: sentences and labelled sentences per label (no scoring)."""
-    lines = []
-    totals = dict.fromkeys(LABELS, 0)
-    for path, (n, per_label) in sorted(report.per_document.items()):
-        counts = ", ".join(f"{lb} {k}" for lb, k in per_label.items() if k)
-        lines.append(f"{path}: {n} sentences; {counts or 'no labels'}")
-        for lb, k in per_label.items():
-            totals[lb] += k
-    lines.append(
-        f"{report.documents} documents, {report.sentences} sentences; "
-        + ", ".join(f"{lb} {k}" for lb, k in totals.items())
-    )
-    return "\n".join(lines) + "\n"

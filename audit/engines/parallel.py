@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from audit.engines.local import DocumentResult, iter_audit
+from audit.core.result import DocumentResult
+from audit.engines.local import RunOptions, iter_audit, relax_gc
+from audit.rulebook.book import RuleBook
 
 CHUNK_DOCS = 8  # documents per task: enough to amortise pickling, small enough to balance
 CHUNK_CHARS = 400_000  # ... or this much text, whichever comes first
@@ -41,12 +43,10 @@ def default_jobs() -> int:
 class WorkerSpec:
     """What a worker needs to build the same pipeline as the parent (picklable)."""
 
-    rulebook: Any  # audit.rulebook.book.RuleBook
+    rulebook: RuleBook
     model: str | None = None
-    batch_size: int = 16
-    keep_source: bool = False
-    prepare: Any = None  # called on each result in the worker (e.g. writers.streaming.Prepare)
-    max_file_bytes: int | None = None  # --max-file-size, for workers that do not fork
+    options: RunOptions = field(default_factory=RunOptions)
+    prepare: Callable[[DocumentResult], None] | None = None  # run on each result in the worker
 
 
 _WORKER: tuple[Any, Any, WorkerSpec] | None = None  # (nlp, rulebook, spec) in this process
@@ -67,13 +67,7 @@ def _init_worker(spec: WorkerSpec) -> None:
         from audit.nlp.pipeline import build_pipeline
 
         nlp = build_pipeline(spec.rulebook, spec.model)
-    from audit.engines.local import relax_gc
-
     relax_gc()
-    if spec.max_file_bytes is not None:
-        import audit.inputs.discovery
-
-        audit.inputs.discovery.MAX_FILE_BYTES = spec.max_file_bytes
     _WORKER = (nlp, spec.rulebook, spec)
 
 
@@ -96,9 +90,7 @@ def _exit_with_parent() -> None:
 def _audit_chunk(chunk: list) -> list[DocumentResult]:
     assert _WORKER is not None, "worker not initialised"
     nlp, rulebook, spec = _WORKER
-    results = list(
-        iter_audit(chunk, nlp, rulebook, batch_size=spec.batch_size, keep_source=spec.keep_source)
-    )
+    results = list(iter_audit(chunk, nlp, rulebook, spec.options))
     if spec.prepare is not None:
         for r in results:
             spec.prepare(r)

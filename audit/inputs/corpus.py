@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audit.core.errors import UsageError
+from audit.core.formats import guess_format
 
 CORPUS_SUFFIXES = {
     ".csv": "csv",
@@ -66,9 +67,7 @@ class RowInput:
 
         fmt = self.format.strip().lower()
         if fmt == "auto":
-            head = self.text.lstrip()[:512].lower()
-            html = head.startswith(("<!doctype html", "<html", "<head", "<body"))
-            return "html" if html else "markdown"
+            return guess_format(self.text)
         if fmt not in ROW_FORMATS:
             raise InputError(
                 f"{self.path}: unknown format {self.format!r} in the format column "

@@ -4,24 +4,23 @@ An overall deadline per request (connect, redirects, retries and body included),
 read timeouts within it, retries with backoff for 429 and 5xx that honour Retry-After (urllib3
 Retry), a clear User-Agent, a redirect limit, a body-size cap enforced while streaming, a
 content-type check, and charset handling (header, then <meta charset>, then UTF-8). Only http
-and https are fetched.
+and https are fetched, and only public addresses (audit.inputs.connections).
 """
 
 from __future__ import annotations
 
 import re
-import socket
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from audit import __version__
+from audit import PROG, __version__
 from audit.core.errors import InputError
+from audit.inputs.connections import Deadline, PrivatePeer, check_url, current, guarded_adapter
+from audit.inputs.limits import Limits
 
-USER_AGENT = (
-    f"claims-audit/{__version__} (health-claims linter; +https://pypi.org/project/claims-audit/)"
-)
+USER_AGENT = f"{PROG}/{__version__} (health-claims linter; +https://pypi.org/project/claims-audit/)"
 TEXT_TYPES = (
     "text/html",
     "application/xhtml+xml",
@@ -30,18 +29,6 @@ TEXT_TYPES = (
     "text/x-markdown",
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-
-
-@dataclass
-class Limits:
-    connect_timeout: float = 5.0
-    read_timeout: float = 15.0
-    deadline: float = 30.0  # a whole request: connect, redirects, retries, the last byte
-    max_bytes: int = 5_000_000
-    max_redirects: int = 5
-    retries: int = 3
-    backoff: float = 0.5
-    allow_private: bool = False  # loopback, private and link-local addresses
 
 
 @dataclass
@@ -77,7 +64,7 @@ class Fetcher:
             respect_retry_after_header=True,
             raise_on_status=False,
         )
-        adapter_class = _guarded_adapter(check_peers=not self.limits.allow_private)
+        adapter_class = guarded_adapter(check_peers=not self.limits.allow_private)
         adapter = adapter_class(max_retries=retry, pool_connections=16, pool_maxsize=16)
         self.session = requests.Session()
         self.session.mount("http://", adapter)
@@ -112,7 +99,7 @@ class Fetcher:
         return (min(lim.connect_timeout, lim.deadline), min(lim.read_timeout, lim.deadline))
 
     @contextmanager
-    def deadline(self, url: str) -> Iterator[_Deadline]:
+    def deadline(self, url: str) -> Iterator[Deadline]:
         """Bound everything done inside to `limits.deadline` seconds.
 
         Timeouts in requests are per socket operation, so a server that sends one byte a
@@ -120,8 +107,8 @@ class Fetcher:
         connection this thread used for the request is shut down, which ends any read in
         progress at once; the caller then reports the page as too slow.
         """
-        d = _Deadline(url, self.limits.deadline)
-        _current.deadline = d
+        d = Deadline(url, self.limits.deadline)
+        current.deadline = d
         timer = threading.Timer(self.limits.deadline, d.expire)
         timer.daemon = True
         timer.start()
@@ -133,7 +120,7 @@ class Fetcher:
             raise
         finally:
             timer.cancel()
-            _current.deadline = None
+            current.deadline = None
         if d.expired:
             raise d.error()
 
@@ -169,203 +156,6 @@ class Fetcher:
             raise InputError(f"{url}: cannot connect ({_reason(exc)})") from None
         except requests.exceptions.RequestException as exc:
             raise InputError(f"{url}: request failed ({_reason(exc)})") from None
-
-
-class _Deadline:
-    """The sockets one request used, shut down together when its time is up.
-
-    Sockets, not connections: http.client drops a connection's socket once a response that
-    ends with the connection has its headers, while the body is still being read from it.
-    """
-
-    def __init__(self, url: str, seconds: float) -> None:
-        self.url = url
-        self.seconds = seconds
-        self.expired = False
-        self._lock = threading.Lock()
-        self._sockets: list[socket.socket] = []
-
-    def add(self, sock: socket.socket) -> None:
-        with self._lock:
-            if self.expired:
-                raise self.error()
-            self._sockets.append(sock)
-
-    def expire(self) -> None:
-        with self._lock:
-            self.expired = True
-            sockets = list(self._sockets)
-        for sock in sockets:
-            with suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-
-    def error(self) -> InputError:
-        return InputError(
-            f"{self.url}: timed out: no complete response within {self.seconds:g} s, stopped"
-        )
-
-
-_current = threading.local()  # the deadline of the request this thread is making
-
-
-def _register(sock) -> None:
-    d = getattr(_current, "deadline", None)
-    if d is not None and sock is not None:
-        d.add(sock)
-
-
-def check_url(url: str, allow_private: bool = False) -> None:
-    """The fetch policy: http(s) only, and only addresses that are global.
-
-    The URL is parsed by urllib3's parser, the one requests connects with, so the host checked
-    is the host reached (urllib.parse and urllib3 disagree, for example, on
-    `http://169.254.169.254\\@public.test/`). A backslash anywhere before the path is refused
-    outright: browsers read it as "/", and no real URL needs it. Names are resolved and every
-    address they resolve to is checked, so "localhost" or a name pointing at 169.254.169.254
-    is refused like the literal address. A name that resolves differently a moment later (DNS
-    rebinding) is caught when the connection is made: see _guarded_adapter. Behind a proxy
-    (HTTP(S)_PROXY) the proxy resolves names, so this check is the only one that applies.
-    """
-    from urllib3.exceptions import LocationParseError
-    from urllib3.util import parse_url
-
-    scheme, sep, rest = url.partition("://")
-    if sep and "\\" in rest.split("/", 1)[0]:
-        raise InputError(f"{url}: a backslash in the host part of a URL is refused")
-    try:
-        parts = parse_url(url)
-    except (LocationParseError, ValueError):
-        raise InputError(f"{url}: not a valid URL") from None
-    if (parts.scheme or "").lower() not in ("http", "https"):
-        raise InputError(f"{url}: only http and https URLs can be fetched")
-    host = parts.host
-    if not host:
-        raise InputError(f"{url}: URL has no host")
-    if allow_private:
-        return
-    port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
-    for address in _addresses(host, port):
-        if _private(address):
-            raise InputError(
-                f"{url}: refusing to fetch an address that is not public "
-                f"({address}); pass --allow-private to allow it"
-            )
-
-
-class PrivatePeer(InputError):
-    """A connection reached a private address although the name checked out as public."""
-
-    def __init__(self, host: str, peer: str) -> None:
-        self.reason = (
-            f"refusing to fetch an address that is not public ({peer}), which "
-            f"{host} resolved to when connecting; pass --allow-private to allow it"
-        )
-        super().__init__(f"{host}: {self.reason}")
-
-
-def _guarded_adapter(check_peers: bool):
-    """An HTTPAdapter whose connections obey the request deadline and, unless private
-    addresses are allowed, check the address the socket reached.
-
-    check_url resolves a name before the request and urllib3 resolves it again to connect; a
-    name that answers with a public address first and a private one next (DNS rebinding)
-    would pass the first check. The connected socket's peer is what was really reached, so
-    it is checked too. Connections through a proxy (HTTP(S)_PROXY) reach the proxy and are
-    left alone: the proxy resolves the name.
-    """
-    from requests.adapters import HTTPAdapter
-    from urllib3.connection import HTTPConnection, HTTPSConnection
-    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-
-    def checked(sock, host: str):
-        if not check_peers:
-            return sock
-        try:
-            peer = sock.getpeername()[0]
-        except OSError:
-            return sock
-        if _private(peer):
-            sock.close()
-            raise PrivatePeer(host, peer)
-        return sock
-
-    class GuardedHTTPConnection(HTTPConnection):
-        def _new_conn(self):
-            return checked(super()._new_conn(), self.host)
-
-        def connect(self):
-            super().connect()
-            _register(self.sock)
-
-        def request(self, *args, **kwargs):
-            if self.sock is not None:  # a kept-alive connection: connect() is not called
-                _register(self.sock)
-            return super().request(*args, **kwargs)
-
-    class GuardedHTTPSConnection(HTTPSConnection):
-        def _new_conn(self):
-            return checked(super()._new_conn(), self.host)
-
-        def connect(self):
-            super().connect()
-            _register(self.sock)
-
-        def request(self, *args, **kwargs):
-            if self.sock is not None:  # a kept-alive connection: connect() is not called
-                _register(self.sock)
-            return super().request(*args, **kwargs)
-
-    class GuardedHTTPPool(HTTPConnectionPool):
-        ConnectionCls = GuardedHTTPConnection
-
-    class GuardedHTTPSPool(HTTPSConnectionPool):
-        ConnectionCls = GuardedHTTPSConnection
-
-    class GuardedAdapter(HTTPAdapter):
-        def init_poolmanager(self, *args, **kwargs) -> None:
-            super().init_poolmanager(*args, **kwargs)
-            self.poolmanager.pool_classes_by_scheme = {
-                "http": GuardedHTTPPool,
-                "https": GuardedHTTPSPool,
-            }
-
-    return GuardedAdapter
-
-
-def _addresses(host: str, port: int) -> list[str]:
-    import ipaddress
-    import socket
-
-    try:
-        return [str(ipaddress.ip_address(host.strip("[]")))]
-    except ValueError:
-        pass
-    try:
-        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError):
-        return []  # unresolvable: the request itself reports the DNS failure
-    return sorted({info[4][0] for info in infos})
-
-
-_TUNNELS = None  # IPv6 ranges that carry an IPv4 address: 6to4 and NAT64
-
-
-def _private(address: str) -> bool:
-    """Anything but a global unicast address: private, loopback, link-local, shared (CGNAT,
-    100.64.0.0/10, where cloud metadata services live), reserved, multicast, and IPv6 forms
-    that lead to an IPv4 address (mapped, 6to4 2002::/16, NAT64 64:ff9b::/96, Teredo)."""
-    import ipaddress
-
-    global _TUNNELS
-    if _TUNNELS is None:
-        _TUNNELS = [ipaddress.ip_network("2002::/16"), ipaddress.ip_network("64:ff9b::/96")]
-    ip = ipaddress.ip_address(address.split("%")[0].strip("[]"))
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            ip = ip.ipv4_mapped
-        elif ip.teredo is not None or any(ip in net for net in _TUNNELS):
-            return True
-    return not ip.is_global or ip.is_multicast
 
 
 def read_capped(response, cap: int, url: str) -> bytes:

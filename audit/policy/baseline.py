@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from audit import __version__
 from audit.core.errors import UsageError
 from audit.core.finding import Finding
+from audit.core.header import report_header
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 1  # of the baseline file (the JSON report has its own, audit.core.header)
 
 
 def render_baseline(findings: list[Finding]) -> str:
@@ -23,8 +23,7 @@ def render_baseline(findings: list[Finding]) -> str:
         key=lambda e: (e["path"], e["fingerprint"]),
     )  # fmt: skip
     doc = {
-        "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "claims-audit", "version": __version__},
+        **report_header(SCHEMA_VERSION),
         "findings": entries,
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -13,8 +13,8 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from audit.core.errors import UsageError
+from audit.core.severity import SEVERITIES
 
-SEVERITIES = ("info", "warning", "error")
 KEYS = {
     "fail-on", "min-severity", "packs", "rules", "disable", "severity", "include", "exclude",
     "overrides", "baseline", "require-suppression-reason", "source-tiers", "site",

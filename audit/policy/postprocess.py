@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audit.core.finding import SEVERITY_RANK, assign_fingerprints, sort_key
-from audit.engines.local import DocumentResult
+from audit.core.result import DocumentResult
 from audit.inputs.gitdiff import touches
 from audit.policy.baseline import mark
 from audit.policy.config import Config

@@ -7,15 +7,6 @@ import re
 from audit.readers.document import Document
 from audit.readers.sourcemap import Link, TextBuilder
 
-FORMAT_BY_SUFFIX = {
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".txt": "text",
-    ".text": "text",
-    ".html": "html",
-    ".htm": "html",
-}
-
 # Bare URLs and domain paths in running text: kept as text (the matcher sees one token), and
 # recorded as links so they count as citations.
 _URL = re.compile(

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # keep `claims-audit --help` free of spaCy imports
-    from audit.engines.local import DocumentResult
+    from audit.core.result import DocumentResult
     from audit.rulebook.book import RuleBook
 
 # name -> (module, file extension used with --out-dir)

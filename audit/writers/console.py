@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 import textwrap
 
-from audit.engines.local import DocumentResult, all_findings
+from audit.core.result import DocumentResult, all_findings
+from audit.core.totals import summarize
 from audit.writers.safe_text import escape
-from audit.writers.summary import summarize
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _DIM, _BOLD, _RESET = "\033[2m", "\033[1m", "\033[0m"

@@ -23,7 +23,7 @@ import re
 from dataclasses import fields
 
 from audit.core.finding import Finding
-from audit.engines.local import all_findings
+from audit.core.result import all_findings
 
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Finding))
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

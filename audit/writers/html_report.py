@@ -23,9 +23,9 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from audit import __version__
-from audit.core.finding import SEVERITY_RANK, Finding, sort_key
-from audit.engines.local import DocumentResult
-from audit.writers.summary import failing, summarize
+from audit.core.finding import Finding, sort_key
+from audit.core.result import DocumentResult
+from audit.core.totals import Totals
 
 if TYPE_CHECKING:
     import jinja2
@@ -334,8 +334,8 @@ def render(report: Report) -> str:
         f"default-src 'none'; script-src '{_sha256(js)}'; style-src '{_sha256(css)}'; "
         "img-src 'none'; base-uri 'none'; form-action 'none'"
     )
-    summary = summarize(results, report.fail_on)
-    threshold = SEVERITY_RANK[report.fail_on]
+    totals = Totals.of(results, report.fail_on)
+    summary = totals.summary()
     density = sorted(
         (r for r in doc_rows if r["per_1000_words"] is not None),
         key=lambda r: (-r["per_1000_words"], r["path"]),
@@ -348,12 +348,8 @@ def render(report: Report) -> str:
         packs=[PurePath(f).name for f in report.rulebook.files],
         rule_count=len(report.rulebook.rules),
         fail_on=report.fail_on,
-        failed=failing(results, report.fail_on),
-        at_or_above=sum(  # what failing() counts: a baseline hides findings it already holds
-            f.rank >= threshold and f.baseline_state != "unchanged"
-            for r in results
-            for f in r.findings
-        ),
+        failed=totals.failed,
+        at_or_above=totals.failing,  # a baseline hides the findings it already holds
         totals=summary,
         severities=tables.SEVERITIES,
         categories=[{**c, "count": summary["by_category"][c["name"]]} for c in pal],

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 
-from audit import __version__
-from audit.engines.local import DocumentResult, all_findings
-from audit.writers.summary import summarize
-
-SCHEMA_VERSION = 1
+from audit.core.header import report_header
+from audit.core.result import DocumentResult, all_findings
+from audit.core.totals import summarize
 
 
 def render(report) -> str:
@@ -17,8 +15,7 @@ def render(report) -> str:
 
 def to_json(results: list[DocumentResult], fail_on: str) -> str:
     report = {
-        "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "claims-audit", "version": __version__},
+        **report_header(),
         "documents": [r.to_dict() for r in results],
         "summary": summarize(results, fail_on),
         "findings": [f.to_dict() for f in all_findings(results)],

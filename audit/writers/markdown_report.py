@@ -19,8 +19,8 @@ from collections import Counter
 
 from audit import __version__
 from audit.core.finding import SEVERITY_RANK, Finding, sort_key
-from audit.engines.local import DocumentResult
-from audit.writers.summary import failing, summarize
+from audit.core.result import DocumentResult
+from audit.core.totals import Totals
 
 BUDGET = 60_000  # characters; leaves room under GitHub's 65,536 for a bot's own header
 OPEN_UP_TO = 25  # reports with at most this many findings show every file expanded
@@ -113,16 +113,12 @@ def _file_block(result: DocumentResult, expanded: bool) -> str:
     )
 
 
-def _summary(report, s: dict) -> list[str]:
+def _summary(report, totals: Totals) -> list[str]:
     from audit.writers import tables
 
-    threshold = SEVERITY_RANK[report.fail_on]
-    blocking = sum(
-        f.rank >= threshold and f.baseline_state != "unchanged"
-        for r in report.results
-        for f in r.findings
-    )
-    if failing(report.results, report.fail_on):
+    s = totals.summary()
+    blocking = totals.failing
+    if totals.failed:
         verdict = (
             f"## claims-audit: fails `--fail-on {report.fail_on}`\n\n"
             f"{_plural(blocking, 'finding')} at or above {report.fail_on} need a citation or an edit."
@@ -212,8 +208,8 @@ def _suppressed(results: list[DocumentResult]) -> list[str]:
 
 
 def render(report) -> str:
-    s = summarize(report.results, report.fail_on)
-    head = _summary(report, s)
+    totals = Totals.of(report.results, report.fail_on)
+    head = _summary(report, totals)
     findings = [f for r in report.results for f in r.findings]
     tail = _rules(findings, report.rulebook) + _suppressed(report.results)
     unread = [r for r in report.results if r.error]

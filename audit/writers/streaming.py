@@ -12,33 +12,23 @@ findings by offset, written straight through.
 
 from __future__ import annotations
 
-import dataclasses
 import heapq
 import json
 import json.encoder
 import os
 import pickle
 import shutil
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from audit import __version__
-from audit.core.finding import SEVERITY_RANK, Finding, sort_key
-from audit.engines.local import DocumentResult
-from audit.writers.output import Output, make_workdir
+from audit.core.finding import Finding, finding_dict, sort_key
+from audit.core.header import report_header
+from audit.core.output import Output, make_workdir
+from audit.core.result import DocumentResult
+from audit.core.totals import Totals
 
-SCHEMA_VERSION = 1
 RUN_BYTES = 16_000_000  # rendered findings held before a sorted run is written to disk
-
-
-def finding_dict(f: Finding) -> dict:
-    """The finding's fields, as `Finding.to_dict` gives them (without its deep copy)."""
-    return {name: getattr(f, name) for name in _FIELDS}
-
-
-_FIELDS = [f.name for f in dataclasses.fields(Finding)]
 
 
 @dataclass(frozen=True)
@@ -65,62 +55,8 @@ class Prepare:
             r.rendered["jsonl"] = [json_line(f) for f in r.findings]
 
 
-class Totals:
-    """The report summary, kept as a running total (same dict as writers.summary.summarize)."""
-
-    def __init__(self, fail_on: str) -> None:
-        self.fail_on = fail_on
-        self.threshold = SEVERITY_RANK[fail_on]
-        self.documents = self.errors = self.words = self.sentences = 0
-        self.findings = self.suppressed = self.new = self.baselined = 0
-        self.by_severity: Counter[str] = Counter()
-        self.by_category: Counter[str] = Counter()
-        self.failed = False
-
-    def add(self, r: DocumentResult) -> None:
-        self.documents += 1
-        self.errors += bool(r.error)
-        self.words += r.words
-        self.sentences += r.sentences
-        self.findings += len(r.findings)
-        self.suppressed += len(r.suppressed)
-        for f in r.findings:
-            self.by_severity[f.severity] += 1
-            self.by_category[f.category] += 1
-            self.new += f.baseline_state == "new"
-            self.baselined += f.baseline_state == "unchanged"
-            if f.rank >= self.threshold and f.baseline_state != "unchanged":
-                self.failed = True
-
-    def merge(self, other: Totals) -> None:
-        """Add another partition's totals (the Dask engine sums its workers' counts)."""
-        for name in ("documents", "errors", "words", "sentences", "findings", "suppressed"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.new += other.new
-        self.baselined += other.baselined
-        self.by_severity.update(other.by_severity)
-        self.by_category.update(other.by_category)
-        self.failed = self.failed or other.failed
-
-    def summary(self) -> dict:
-        return {
-            "documents": self.documents,
-            "documents_with_errors": self.errors,
-            "words": self.words,
-            "sentences": self.sentences,
-            "findings": self.findings,
-            "suppressed": self.suppressed,
-            "new": self.new,
-            "baselined": self.baselined,
-            "by_severity": {s: self.by_severity.get(s, 0) for s in ("error", "warning", "info")},
-            "by_category": dict(sorted(self.by_category.items())),
-            "fail_on": self.fail_on,
-            "failed": self.failed,
-        }
-
-
 class JSONStream:
-    """The versioned JSON report (schema_version 1), written incrementally."""
+    """The versioned JSON report, written incrementally."""
 
     def __init__(self, target: Path | None, fail_on: str) -> None:
         self.out = Output(target)
@@ -166,11 +102,7 @@ class JSONStream:
     def close(self) -> None:
         try:
             fh = self.out.fh
-            head = {
-                "schema_version": SCHEMA_VERSION,
-                "tool": {"name": "claims-audit", "version": __version__},
-            }
-            fh.write(json.dumps(head, ensure_ascii=False, indent=2)[:-2])
+            fh.write(json.dumps(report_header(), ensure_ascii=False, indent=2)[:-2])
             fh.write(',\n  "documents": ')
             _copy_list(self.documents, self.n_documents, fh)
             fh.write(',\n  "summary": ')
@@ -218,6 +150,13 @@ class JSONLinesStream:
 
     def abort(self) -> None:
         self.out.abort()
+
+
+# Formats written while the audit runs, so memory does not grow with the corpus.
+STREAMS: dict[str, type[JSONStream] | type[JSONLinesStream]] = {
+    "json": JSONStream,
+    "jsonl": JSONLinesStream,
+}
 
 
 def json_line(f: Finding) -> str:

@@ -17,7 +17,7 @@ import pandas as pd
 from audit.core.finding import SEVERITY_RANK
 
 if TYPE_CHECKING:
-    from audit.engines.local import DocumentResult
+    from audit.core.result import DocumentResult
 
 # Most severe first: the order every table and chart uses.
 SEVERITIES: tuple[str, ...] = tuple(sorted(SEVERITY_RANK, key=SEVERITY_RANK.get, reverse=True))

@@ -1,4 +1,4 @@
-"""Where a report goes: standard output, a device or FIFO as it is, or a file replaced atomically.
+"""Where a report (or any file the tool writes) goes: standard output, a device or FIFO as it is, or a file replaced atomically.
 
 A report file is written to a temporary file beside its target and renamed into place, so a
 reader never sees half a report and an interrupted run leaves the previous one intact. That
@@ -102,7 +102,8 @@ class Output:
     Errors in opening become one-line UsageErrors naming the path.
     """
 
-    def __init__(self, target: str | Path | None) -> None:
+    def __init__(self, target: str | Path | None, sweep: bool = True) -> None:
+        """`sweep`: first remove the leftovers of killed runs from the target's folder."""
         self.display = "-" if is_stdout(target) else str(target)
         self.tmp: str | None = None
         self.final: Path | None = None
@@ -128,7 +129,8 @@ class Output:
                 return
             final = Path(os.path.realpath(path))
             final.parent.mkdir(parents=True, exist_ok=True)
-            remove_leftovers(final.parent)
+            if sweep:
+                remove_leftovers(final.parent)
             fd, self.tmp = tempfile.mkstemp(
                 prefix=f".{final.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=final.parent
             )
@@ -166,9 +168,9 @@ class Output:
             self.tmp = None
 
 
-def write_report(target: str | Path | None, text: str) -> None:
+def write_report(target: str | Path | None, text: str, sweep: bool = True) -> None:
     """Write a whole report to `target` (see the module docstring), never half of it."""
-    out = Output(target)
+    out = Output(target, sweep)
     try:
         out.fh.write(text)
     except BaseException:
