@@ -305,3 +305,18 @@ def test_pre_commit_hook_definition():
     hook = hooks[0]
     assert hook["id"] == "claims-audit" and hook["entry"] == "claims-audit"
     assert hook["language"] == "python" and re.search(hook["files"], "post.md")
+
+
+def test_packs_narrows_the_rule_book_of_the_whole_run(cli, repo):
+    """The matcher, the checks and the writers use the same rule book: `packs` left out rules
+    the pipeline still matched, and every document failed with a KeyError."""
+    (repo / ".claims-audit.toml").write_text('packs = ["statistics"]\n')
+    (repo / "content" / "more.md").write_text(
+        "Experts agree our drip cures migraines. 9 in 10 patients feel better.\n"
+    )
+    r = cli("content", "--format", "json", cwd=repo)
+    report = json.loads(r.stdout)
+    assert r.returncode == 1, r.stderr
+    assert [d["error"] for d in report["documents"]] == [None, None]
+    assert set(report["summary"]["by_category"]) == {"unsourced-statistic"}
+    assert "statistics" in cli("--show-settings", cwd=repo).stdout

@@ -186,6 +186,19 @@ def test_malformed_rule_file(cli, tmp_path, content, expected):
     assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
 
 
+def test_rules_command_refuses_what_an_audit_would(cli, tmp_path):
+    """Patterns are checked by spaCy's Matcher when the pack loads, not when a pipeline is built."""
+    (tmp_path / "bad.yml").write_text(
+        "rules:\n  - {id: bad-pattern, category: c, severity: info, action: cite, message: m,"
+        " rationale: r, suggestion: s, patterns: [[{LOWER: {IN: 5}}]],"
+        " examples: {flag: [a], pass: [b]}}\n"
+    )
+    for args in (["rules", "--rules", "bad.yml"], ["rules", "show", "x", "--rules", "bad.yml"]):
+        r = cli(*args)
+        assert r.returncode == 2 and "bad.yml: rule bad-pattern: bad pattern:" in r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1
+
+
 def test_extra_rule_pack_is_used(cli, tmp_path):
     (tmp_path / "house.yml").write_text(
         "rules:\n  - id: house-detox\n    category: house-style\n    severity: warning\n"

@@ -9,17 +9,11 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from audit.core.errors import UsageError
-from audit.core.severity import SEVERITIES
-
-KEYS = {
-    "fail-on", "min-severity", "packs", "rules", "disable", "severity", "include", "exclude",
-    "overrides", "baseline", "require-suppression-reason", "source-tiers", "site",
-}  # fmt: skip
-OVERRIDE_KEYS = {"files", "disable", "severity"}
+from audit.policy.config_schema import ConfigFile, validate_config
+from audit.policy.globs import match
 
 
 @dataclass
@@ -76,30 +70,6 @@ class Config:
         return not any(match(rel, g) for g in self.exclude)
 
 
-def match(path: str, pattern: str) -> bool:
-    """Does a gitignore-style glob match the /-separated relative path?
-
-    As in .gitignore (and ruff's exclude): a pattern without "/" matches a file or folder name
-    at any depth, "**" spans folders, a pattern that names a folder covers what is inside it.
-    pathspec translates the glob; RE2 runs it, so no pattern can backtrack (a glob of a dozen
-    "**/" took minutes with a backtracking engine).
-    """
-    rx = _glob(pattern)
-    return rx is not None and rx.search(path) is not None
-
-
-@lru_cache(maxsize=1024)
-def _glob(pattern: str):
-    from pathspec.patterns.gitwildmatch import GitWildMatchPattern
-
-    from audit.rulebook.safe_regex import compile_regex
-
-    compiled = GitWildMatchPattern(pattern)
-    if compiled.include is not True or compiled.regex is None:
-        return None  # a comment, an empty or a negated pattern matches nothing
-    return compile_regex(compiled.regex.pattern)
-
-
 def find_config(start: Path | None = None, notes: list[str] | None = None) -> Path | None:
     """The nearest .claims-audit.toml, or pyproject.toml with [tool.claims-audit], upwards.
 
@@ -151,6 +121,7 @@ def _trusted_owners(here: Path) -> set[int] | None:
 
 
 def load_config(path: Path | None) -> Config:
+    """The config in `path` (no file: the defaults), validated by its schema."""
     if path is None:
         return Config()
     name = str(path)
@@ -167,104 +138,32 @@ def load_config(path: Path | None) -> Config:
                 "end of document", f"end of document, line {text.count(chr(10)) + 1}"
             )
         raise UsageError(f"{name}: invalid TOML: {message}") from None
+    where = name
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("claims-audit", {})
         where = f"{name}: [tool.claims-audit]"
-    else:
-        where = name
     if not isinstance(data, dict):
         raise UsageError(f"{where}: must be a table")
-    unknown = sorted(set(data) - KEYS)
-    if unknown:
-        raise UsageError(f"{where}: unknown key '{unknown[0]}' (known: {', '.join(sorted(KEYS))})")
+    return _config(path, validate_config(where, data))
+
+
+def _config(path: Path, spec: ConfigFile) -> Config:
+    """Paths made relative to the config's folder, domains without "www."."""
     root = path.resolve().parent
-    cfg = Config(path=path, root=root)
-    cfg.fail_on = _choice(where, "fail-on", data.get("fail-on"))
-    cfg.min_severity = _choice(where, "min-severity", data.get("min-severity"))
-    if "packs" in data:
-        cfg.packs = _strings(where, "packs", data["packs"])
-    cfg.rules = [root / p for p in _strings(where, "rules", data.get("rules", []))]
-    cfg.disable = set(_strings(where, "disable", data.get("disable", [])))
-    cfg.severity = _severity_map(where, "severity", data.get("severity", {}))
-    cfg.include = _globs(where, "include", data.get("include", []))
-    cfg.exclude = _globs(where, "exclude", data.get("exclude", []))
-    if "baseline" in data:
-        if not isinstance(data["baseline"], str):
-            raise UsageError(f"{where}: key 'baseline' must be a file path")
-        cfg.baseline = root / data["baseline"]
-    rsr = data.get("require-suppression-reason", False)
-    if not isinstance(rsr, bool):
-        raise UsageError(f"{where}: key 'require-suppression-reason' must be true or false")
-    cfg.require_suppression_reason = rsr
-    tiers = data.get("source-tiers", {})
-    if not isinstance(tiers, dict):
-        raise UsageError(f"{where}: key 'source-tiers' must be a table of domain = tier")
-    for domain, t in tiers.items():
-        if t not in (1, 2, 3, 4) or isinstance(t, bool):
-            raise UsageError(f"{where}: key 'source-tiers.{domain}' must be 1, 2, 3 or 4")
-        cfg.source_tiers[domain.lower().removeprefix("www.")] = t
-    site = data.get("site", [])
-    cfg.site = _strings(where, "site", [site] if isinstance(site, str) else site)
-    overrides = data.get("overrides", [])
-    if not isinstance(overrides, list) or not all(isinstance(o, dict) for o in overrides):
-        raise UsageError(f"{where}: key 'overrides' must be an array of tables ([[overrides]])")
-    for n, o in enumerate(overrides, 1):
-        key = f"overrides[{n}]"
-        bad = sorted(set(o) - OVERRIDE_KEYS)
-        if bad:
-            raise UsageError(
-                f"{where}: unknown key '{key}.{bad[0]}' (known: files, disable, severity)"
-            )
-        files = _globs(where, f"{key}.files", o.get("files"))
-        if not files:
-            raise UsageError(f"{where}: key '{key}.files' needs at least one glob")
-        cfg.overrides.append(
-            Override(
-                files,
-                set(_strings(where, f"{key}.disable", o.get("disable", []))),
-                _severity_map(where, f"{key}.severity", o.get("severity", {})),
-            )
-        )
-    return cfg
-
-
-def _choice(where: str, key: str, value) -> str | None:
-    if value is None:
-        return None
-    if value not in SEVERITIES:
-        raise UsageError(
-            f"{where}: key '{key}' must be one of {', '.join(SEVERITIES)}, not {value!r}"
-        )
-    return value
-
-
-def _strings(where: str, key: str, value) -> list[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise UsageError(f"{where}: key '{key}' must be a list of strings")
-    return list(value)
-
-
-def _globs(where: str, key: str, value) -> list[str]:
-    """Glob strings that compile (gitignore syntax; "!" negation is not supported here)."""
-    globs = _strings(where, key, value)
-    for g in globs:
-        if g.startswith("!"):
-            raise UsageError(f"{where}: key '{key}': negated globs ({g!r}) are not supported")
-        try:
-            _glob(g)
-        except Exception as exc:  # pathspec's or RE2's complaint, on one line
-            raise UsageError(f"{where}: key '{key}': bad glob {g!r} ({exc})") from None
-    return globs
-
-
-def _severity_map(where: str, key: str, value) -> dict[str, str]:
-    if not isinstance(value, dict):
-        raise UsageError(f"{where}: key '{key}' must be a table of rule-or-category = severity")
-    for k, v in value.items():
-        if v not in SEVERITIES:
-            raise UsageError(
-                f"{where}: key '{key}.{k}' must be one of {', '.join(SEVERITIES)}, not {v!r}"
-            )
-    return dict(value)
+    return Config(
+        path=path,
+        root=root,
+        fail_on=spec.fail_on,
+        min_severity=spec.min_severity,
+        packs=spec.packs,
+        rules=[root / p for p in spec.rules],
+        disable=set(spec.disable),
+        severity=spec.severity,
+        include=spec.include,
+        exclude=spec.exclude,
+        overrides=[Override(o.files, set(o.disable), o.severity) for o in spec.overrides],
+        baseline=root / spec.baseline if spec.baseline is not None else None,
+        require_suppression_reason=spec.require_suppression_reason,
+        source_tiers={d.lower().removeprefix("www."): t for d, t in spec.source_tiers.items()},
+        site=spec.sites,
+    )

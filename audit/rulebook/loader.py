@@ -12,23 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from audit.core.errors import RuleError
-from audit.core.labels import LABELS
-from audit.core.severity import SEVERITIES
-from audit.rulebook.book import (
-    _ID,
-    ACTIONS,
-    ALLOWED,
-    BLOCK_KINDS,
-    REQUIRED,
-    WHEN,
-    WHEN_DEFAULTS,
-    Rule,
-    RuleBook,
-    default_rule_dir,
-)
-from audit.rulebook.safe_regex import check_regex
-from audit.rulebook.token_specs import check_matcher_input
-from audit.rulebook.token_specs import patterns as _patterns
+from audit.rulebook.book import Rule, RuleBook, default_rule_dir
+from audit.rulebook.build import build_rule
+from audit.rulebook.schema import RulePack, validate_pack
 
 
 def rule_files(paths: list[Path]) -> list[Path]:
@@ -94,175 +80,49 @@ def _refuse_aliases(name: str, text: str) -> None:
             )
 
 
-def _load(extra: list[Path], bundled: bool) -> RuleBook:
+def _read(path: Path) -> Any:
+    """The YAML data of a pack file (None for an empty file), or a one-line RuleError."""
     import yaml
 
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        _refuse_aliases(name, text)
+        return yaml.load(text, Loader=_yaml_loader())  # noqa: S506
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise RuleError(f"{name}{where}: invalid YAML: {problem}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"{name}: cannot read rule file: {exc}") from None
+
+
+def _load(extra: list[Path], bundled: bool) -> RuleBook:
+    """Every pack validated first (lexicons and tiers may serve other files), then the rules."""
     paths = ([default_rule_dir()] if bundled else []) + list(extra or [])
-    raw_packs: list[tuple[str, dict]] = []
+    packs: list[tuple[str, dict[str, Any], RulePack]] = []
     lexicons: dict[str, tuple[str, ...]] = {}
     tiers: dict[str, int] = {}
     for f in rule_files(paths):
-        name = str(f)
-        try:
-            text = f.read_text(encoding="utf-8")
-            _refuse_aliases(name, text)
-            data = yaml.load(text, Loader=_yaml_loader())  # noqa: S506
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f":{mark.line + 1}" if mark is not None else ""
-            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            raise RuleError(f"{name}{where}: invalid YAML: {problem}") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RuleError(f"{name}: cannot read rule file: {exc}") from None
+        data = _read(f)
         if data is None:
             continue
-        if not isinstance(data, dict):
-            raise RuleError(f"{name}: a rule pack must be a mapping with 'rules' and/or 'lexicons'")
-        unknown = set(data) - {"pack", "description", "lexicons", "rules", "tiers"}
-        if unknown:
-            raise RuleError(f"{name}: unknown top-level key(s): {', '.join(sorted(unknown))}")
-        for lex_name, words in (data.get("lexicons") or {}).items():
-            if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-                raise RuleError(f"{name}: lexicon '{lex_name}' must be a list of strings")
+        pack = validate_pack(str(f), data)
+        for lex_name, words in (pack.lexicons or {}).items():
             lexicons[lex_name] = tuple(dict.fromkeys(lexicons.get(lex_name, ()) + tuple(words)))
-        for tier, domains in (data.get("tiers") or {}).items():
-            if tier not in (1, 2, 3, 4) or not isinstance(domains, list):
-                raise RuleError(f"{name}: tiers must map 1, 2, 3 or 4 to a list of domains")
+        for tier, domains in (pack.tiers or {}).items():
             for domain in domains:
-                tiers[str(domain).lower().removeprefix("www.")] = tier
-        raw_packs.append((name, data))
+                tiers[domain.lower().removeprefix("www.")] = tier
+        packs.append((str(f), data, pack))
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for name, data in raw_packs:
-        raw_rules = data.get("rules") or []
-        if not isinstance(raw_rules, list):
-            raise RuleError(f"{name}: 'rules' must be a list")
-        pack = str(data.get("pack") or Path(name).stem)
-        for i, raw in enumerate(raw_rules):
-            rule = _rule(name, i, raw, lexicons, pack)
-            check_matcher_input(rule)
+    for name, data, pack in packs:
+        pack_name = pack.pack or Path(name).stem
+        for raw, spec in zip(data.get("rules") or [], pack.rules or [], strict=True):
+            rule = build_rule(name, pack_name, raw, spec, lexicons)
             if rule.id in seen:
                 raise RuleError(f"{name}: rule {rule.id}: id already defined in {seen[rule.id]}")
             seen[rule.id] = name
             rules.append(rule)
-    return RuleBook(rules, lexicons, [n for n, _ in raw_packs], tuple(extra), bundled, tiers)
-
-
-def _rule(file: str, index: int, raw: Any, lexicons: dict, pack: str = "") -> Rule:
-    if not isinstance(raw, dict):
-        raise RuleError(f"{file}: rule #{index + 1}: must be a mapping")
-    rid = raw.get("id")
-    where = f"{file}: rule {rid if rid else '#' + str(index + 1)}"
-    missing = [k for k in REQUIRED if not raw.get(k)]
-    if missing:
-        raise RuleError(f"{where}: missing {', '.join(missing)}")
-    unknown = set(raw) - ALLOWED
-    if unknown:
-        raise RuleError(f"{where}: unknown key(s): {', '.join(sorted(unknown))}")
-    if not isinstance(rid, str) or not _ID.match(rid):
-        raise RuleError(f"{where}: id must be lower-case words joined by hyphens")
-    if not isinstance(raw["category"], str) or not _ID.match(raw["category"]):
-        raise RuleError(f"{where}: category must be lower-case words joined by hyphens")
-    if raw["severity"] not in SEVERITIES:
-        raise RuleError(f"{where}: severity must be one of {', '.join(SEVERITIES)}")
-    if raw["action"] not in ACTIONS:
-        raise RuleError(f"{where}: action must be one of {', '.join(ACTIONS)}")
-    for key in ("message", "rationale", "suggestion"):
-        if not isinstance(raw[key], str):
-            raise RuleError(f"{where}: {key} must be text")
-    patterns = tuple(_patterns(where, "patterns", raw.get("patterns"), lexicons))
-    phrases = tuple(_strings(where, "phrases", raw.get("phrases")))
-    regex = tuple(_strings(where, "regex", raw.get("regex")))
-    for rx in regex:
-        check_regex(where, rx)
-    derived = raw.get("derived", False)
-    if not isinstance(derived, bool):
-        raise RuleError(f"{where}: derived must be true or false")
-    model = raw.get("model")
-    if model is not None:
-        if model not in LABELS or patterns or phrases or regex:
-            raise RuleError(
-                f"{where}: model must be one of {', '.join(LABELS)}, "
-                "on a rule without patterns, phrases or regex"
-            )
-        derived = True
-    if not (patterns or phrases or regex or derived):
-        raise RuleError(f"{where}: needs at least one of patterns, phrases, regex")
-    exc = raw.get("exceptions") or {}
-    if not isinstance(exc, dict) or set(exc) - {"patterns", "phrases"}:
-        raise RuleError(f"{where}: exceptions must be a mapping with patterns and/or phrases")
-    near = raw.get("near")
-    if near is not None:
-        if (
-            not isinstance(near, dict)
-            or set(near) - {"lexicon", "window", "side"}
-            or near.get("lexicon") not in lexicons
-            or not isinstance(near.get("window", 8), int)
-            or near.get("side", "after") not in ("after", "before", "either")
-        ):
-            raise RuleError(
-                f"{where}: near needs lexicon (a defined lexicon), window (a number) "
-                "and side (after|before|either)"
-            )
-        near = {"lexicon": near["lexicon"], "window": near.get("window", 8),
-                "side": near.get("side", "after")}  # fmt: skip
-    when = dict(WHEN_DEFAULTS)
-    raw_when = raw.get("when") or {}
-    if not isinstance(raw_when, dict):
-        raise RuleError(f"{where}: when must be a mapping")
-    for key, value in raw_when.items():
-        if key == "blocks":
-            if not isinstance(value, list) or not set(value) <= BLOCK_KINDS or not value:
-                raise RuleError(
-                    f"{where}: when.blocks must be a list of block kinds "
-                    f"({', '.join(sorted(BLOCK_KINDS))})"
-                )
-            when[key] = tuple(value)
-            continue
-        if key not in WHEN:
-            raise RuleError(f"{where}: when.{key} is not a known condition ({', '.join(WHEN)})")
-        if value not in WHEN[key]:
-            raise RuleError(f"{where}: when.{key} must be one of {', '.join(WHEN[key])}")
-        when[key] = value
-    examples = raw.get("examples") or {}
-    if not isinstance(examples, dict) or set(examples) - {"flag", "pass"}:
-        raise RuleError(f"{where}: examples must be a mapping with flag and pass lists")
-    flag = tuple(_strings(where, "examples.flag", examples.get("flag")))
-    passing = tuple(_strings(where, "examples.pass", examples.get("pass")))
-    if not flag or not passing:
-        raise RuleError(f"{where}: needs at least one flag and one pass example")
-    refs = tuple(_strings(where, "references", raw.get("references")))
-    return Rule(
-        id=rid,
-        category=raw["category"],
-        severity=raw["severity"],
-        action=raw["action"],
-        message=raw["message"].strip(),
-        rationale=" ".join(raw["rationale"].split()),
-        suggestion=raw["suggestion"].strip(),
-        file=file,
-        patterns=patterns,
-        phrases=phrases,
-        regex=regex,
-        exception_patterns=tuple(
-            _patterns(where, "exceptions.patterns", exc.get("patterns"), lexicons)
-        ),
-        exception_phrases=tuple(_strings(where, "exceptions.phrases", exc.get("phrases"))),
-        near=near,
-        when=when,
-        examples_flag=flag,
-        examples_pass=passing,
-        references=refs,
-        description=" ".join(str(raw.get("description") or "").split()),
-        pack=pack,
-        derived=derived,
-        model=model,
-    )
-
-
-def _strings(where: str, key: str, value: Any) -> list[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise RuleError(f"{where}: {key} must be a list of non-empty strings")
-    return [v.strip() for v in value]
+    return RuleBook(rules, lexicons, [n for n, _, _ in packs], tuple(extra), bundled, tiers)

@@ -9,34 +9,25 @@ from __future__ import annotations
 from typing import Any
 
 from audit.core.errors import RuleError
-from audit.rulebook.book import REGEX_ATTRS, TOKEN_ATTRS, Rule
+from audit.rulebook.book import REGEX_ATTRS, Rule
 from audit.rulebook.safe_regex import check_regex
 
-
-def patterns(where: str, key: str, value: Any, lexicons: dict) -> list[list[dict]]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise RuleError(f"{where}: {key} must be a list of token patterns")
-    out = []
-    for n, pattern in enumerate(value, 1):
-        if not isinstance(pattern, list) or not pattern:
-            raise RuleError(f"{where}: {key} #{n} must be a non-empty list of token specs")
-        out.append([_token(where, f"{key} #{n}", spec, lexicons) for spec in pattern])
-    return out
+Lexicons = dict[str, tuple[str, ...]]
 
 
-def _token(where: str, label: str, spec: Any, lexicons: dict) -> dict:
-    if not isinstance(spec, dict):
-        raise RuleError(f"{where}: {label}: each token spec must be a mapping")
-    out: dict = {}
+def patterns(where: str, key: str, value: Any, lexicons: Lexicons) -> list[list[dict[str, Any]]]:
+    """Matcher input for the patterns under `key` (already checked by the schema)."""
+    return [
+        [_token(where, f"{key} #{n}", spec, lexicons) for spec in pattern]
+        for n, pattern in enumerate(value or (), 1)
+    ]
+
+
+def _token(where: str, label: str, spec: dict[str, Any], lexicons: Lexicons) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     if "LEMMA" in spec:
         spec = _lemma_as_lower(where, label, spec, lexicons)
     for attr, value in spec.items():
-        if attr not in TOKEN_ATTRS:
-            raise RuleError(
-                f"{where}: {label}: attribute {attr} is not available in the default pipeline"
-            )
         if isinstance(value, str) and value.startswith("@"):
             value = {"IN": value}
         if isinstance(value, dict):
@@ -58,7 +49,9 @@ def _token(where: str, label: str, spec: Any, lexicons: dict) -> dict:
     return out
 
 
-def _lemma_as_lower(where: str, label: str, spec: dict, lexicons: dict) -> dict:
+def _lemma_as_lower(
+    where: str, label: str, spec: dict[str, Any], lexicons: Lexicons
+) -> dict[str, Any]:
     """{LEMMA: ...} as {LOWER: {IN: every form}} (audit.rulebook.lemmas)."""
     from audit.rulebook.lemmas import inflections
 
@@ -80,7 +73,7 @@ def _lemma_as_lower(where: str, label: str, spec: dict, lexicons: dict) -> dict:
     return spec
 
 
-def _expand(where: str, label: str, items: list, lexicons: dict) -> list:
+def _expand(where: str, label: str, items: list[Any], lexicons: Lexicons) -> list[Any]:
     """Replace "@name" items of an IN/NOT_IN list by the words of that lexicon."""
     out: list = []
     for item in items:
