@@ -36,9 +36,32 @@ def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(s < a[1] and a[0] < e for s, e in spans)
 
 
+# A finding in the making: (severity rank, -start, length) decide which of a sentence's hits
+# in one category is reported, then the rule, the span, the severity and the qualifiers.
+Candidate = tuple[int, int, int, Rule, int, int, str, list[str]]
+
+
 def find_claims(document: Document, analysis: Analysis, rulebook: RuleBook) -> list[Finding]:
+    """The document's findings: at most one per sentence and category."""
     cues, regex_rules = compiled(rulebook)
-    hits: list[tuple[str, int, int]] = []  # (rule id, char start, char end) in plain text
+    hits, exceptions = _hits(document, analysis, regex_rules)
+    model_rules = [r for r in rulebook.rules if r.model]
+    if not hits and not model_rules:
+        return []
+    claims = _Claims(document, analysis, rulebook, cues)
+    for rule_id, start, end in sorted(hits, key=lambda h: (h[1], -h[2], h[0])):
+        if not _overlaps((start, end), exceptions.get(rule_id, [])):
+            claims.add_hit(rulebook.by_id[rule_id], start, end)
+    if model_rules:
+        claims.add_model_findings(model_rules)
+    return claims.findings()
+
+
+def _hits(
+    document: Document, analysis: Analysis, regex_rules: list[tuple[Rule, Any]]
+) -> tuple[list[tuple[str, int, int]], dict[str, list[tuple[int, int]]]]:
+    """Rule hits (rule id, start, end in the plain text) and each rule's exception spans."""
+    hits: list[tuple[str, int, int]] = []
     exceptions: dict[str, list[tuple[int, int]]] = {}
     for key, s, e in analysis.matches:
         if key.endswith("#except"):
@@ -49,101 +72,125 @@ def find_claims(document: Document, analysis: Analysis, rulebook: RuleBook) -> l
         for m in rx.finditer(document.text):
             if m.end() > m.start():
                 hits.append((rule.id, m.start(), m.end()))
-    model_rules = [r for r in rulebook.rules if r.model]
-    if not hits and not model_rules:
-        return []
+    return hits, exceptions
 
-    sent_starts, sent_ends = list(analysis.sent_starts), list(analysis.sent_ends)  # trimmed below
-    trimmed_ids: set[int] = set()
-    block_starts = [b.start for b in document.blocks]
-    url_spans = sorted((lk.start, lk.end) for lk in document.links if lk.kind == "url")
-    link_spans = sorted((lk.start, lk.end) for lk in document.links if lk.kind == "link")
-    url_starts = [s for s, _ in url_spans]
-    link_starts = [s for s, _ in link_spans]
-    sentences: dict[int, Sentence] = {}
-    best: dict[tuple[int, str], tuple] = {}
 
-    for rule_id, start, end in sorted(hits, key=lambda h: (h[1], -h[2], h[0])):
-        rule = rulebook.by_id[rule_id]
-        if _overlaps((start, end), exceptions.get(rule_id, [])):
-            continue
-        si = bisect_right(sent_starts, start) - 1
+class _Claims:
+    """One document's check: its sentences (trimmed when first hit), the Sentence objects made
+    so far, and the best candidate per (sentence, category)."""
+
+    def __init__(
+        self, document: Document, analysis: Analysis, rulebook: RuleBook, cues: Cues
+    ) -> None:
+        self.document, self.rulebook, self.cues = document, rulebook, cues
+        self.sent_starts = list(analysis.sent_starts)  # trimmed in place as they are hit
+        self.sent_ends = list(analysis.sent_ends)
+        self.trimmed_ids: set[int] = set()
+        self.block_starts = [b.start for b in document.blocks]
+        self.url_spans = sorted((lk.start, lk.end) for lk in document.links if lk.kind == "url")
+        self.link_spans = sorted((lk.start, lk.end) for lk in document.links if lk.kind == "link")
+        self.url_starts = [s for s, _ in self.url_spans]
+        self.link_starts = [s for s, _ in self.link_spans]
+        self.sentences: dict[int, Sentence] = {}
+        self.best: dict[tuple[int, str], Candidate] = {}
+        self.notes: dict[tuple[int, str], str] = {}
+
+    def _sentence_index(self, start: int, end: int) -> int | None:
+        """The sentence the hit lies in, trimmed (None: outside any, or across two)."""
+        si = bisect_right(self.sent_starts, start) - 1
         if si < 0:
-            continue
-        if si not in trimmed_ids:
-            trimmed_ids.add(si)
-            sent_starts[si], sent_ends[si] = trimmed(document.text, sent_starts[si], sent_ends[si])
-        if end > sent_ends[si] or start < sent_starts[si]:
-            continue
-        if not _HAS_LETTER.search(document.text, sent_starts[si], sent_ends[si]):
-            continue  # a bare figure ("20%" in a table cell) states nothing about anyone
-        bi = bisect_right(block_starts, start) - 1
+            return None
+        text = self.document.text
+        if si not in self.trimmed_ids:
+            self.trimmed_ids.add(si)
+            self.sent_starts[si], self.sent_ends[si] = trimmed(
+                text, self.sent_starts[si], self.sent_ends[si]
+            )
+        if end > self.sent_ends[si] or start < self.sent_starts[si]:
+            return None
+        if not _HAS_LETTER.search(text, self.sent_starts[si], self.sent_ends[si]):
+            return None  # a bare figure ("20%" in a table cell) states nothing about anyone
+        return si
+
+    def _placed(self, rule: Rule, start: int, end: int) -> bool:
+        """Is the hit where the rule applies: an audited block of its kinds, not inside a bare
+        URL, inside a link or quotation when the rule's scope says so?"""
+        document = self.document
+        bi = bisect_right(self.block_starts, start) - 1
         if bi < 0 or not document.blocks[bi].audited:
-            continue
-        if _inside(url_spans, url_starts, start, end):
-            continue
-        if rule.when["scope"] == "link" and not _inside(link_spans, link_starts, start, end, 1):
-            continue
+            return False
+        if _inside(self.url_spans, self.url_starts, start, end):
+            return False
+        scope = rule.when["scope"]
+        if scope == "link" and not _inside(self.link_spans, self.link_starts, start, end, 1):
+            return False
         blocks = rule.when.get("blocks")
         if blocks and document.blocks[bi].kind not in blocks:
-            continue
-        if rule.when["scope"] == "quote" and not _quoted(document, document.blocks[bi], start):
-            continue
-        held = best.get((si, rule.category))
+            return False
+        return scope != "quote" or _quoted(document, document.blocks[bi], start)
+
+    def _sentence(self, si: int) -> Sentence:
+        sentence = self.sentences.get(si)
+        if sentence is None:
+            sentence = Sentence(self.document, self.cues, self.sent_starts[si], self.sent_ends[si])
+            self.sentences[si] = sentence
+        return sentence
+
+    def add_hit(self, rule: Rule, start: int, end: int) -> None:
+        """Weigh one rule hit against the sentence's context and what it already holds."""
+        si = self._sentence_index(start, end)
+        if si is None or not self._placed(rule, start, end):
+            return
+        held = self.best.get((si, rule.category))
         if (
             held is not None
             and held[0] >= SEVERITY_RANK[rule.severity]
             and rule.category not in _SOURCE_CHECKED
         ):
-            continue  # the sentence is already flagged for this category at this level
-        if rule.near and not _near(
-            document, rule.near, cues, sent_starts[si], sent_ends[si], start, end
-        ):
-            continue
-        sentence = sentences.get(si)
-        if sentence is None:
-            sentence = Sentence(document, cues, sent_starts[si], sent_ends[si])
-            sentences[si] = sentence
+            return  # the sentence is already flagged for this category at this level
+        s_start, s_end = self.sent_starts[si], self.sent_ends[si]
+        if rule.near and not _near(self.document, rule.near, self.cues, s_start, s_end, start, end):
+            return
+        sentence = self._sentence(si)
         outcome = _apply_context(rule, sentence, start, end)
         if outcome is None:
-            continue
+            return
         severity, qualifiers = outcome
         if "cited" in qualifiers and rule.category in _SOURCE_CHECKED:
-            if rule.category == "unsourced-statistic":
-                document.cited_figures.append((start, end))
-            weak = rulebook.by_id.get("weak-source")
-            if weak is not None and _weak_sources(sentence, rulebook, document.url):
-                wkey = (si, weak.category)
-                if wkey not in best:
-                    best[wkey] = (SEVERITY_RANK[weak.severity], -start, end - start, weak,
-                                  start, end, weak.severity, ["cited"])  # fmt: skip
+            self._cited(rule, si, sentence, start, end)
         if "suppressed-by-citation" in qualifiers:
-            continue
+            return
         key = (si, rule.category)
-        candidate = (
-            SEVERITY_RANK[severity],
-            -start,
-            end - start,
-            rule,
-            start,
-            end,
-            severity,
-            qualifiers,
-        )
-        if key not in best or candidate[:3] > best[key][:3]:
-            best[key] = candidate
+        candidate = (SEVERITY_RANK[severity], -start, end - start, rule, start, end, severity,
+                     qualifiers)  # fmt: skip
+        if key not in self.best or candidate[:3] > self.best[key][:3]:
+            self.best[key] = candidate
 
-    notes: dict[tuple[int, str], str] = {}
-    if model_rules:
-        spans = [trimmed(document.text, s, e) for s, e in zip(sent_starts, sent_ends, strict=True)]
-        hits_taken = {key for key in best}
-        found = model_candidates(
-            document, spans, model_rules, lambda si, cat: (si, cat) in hits_taken
-        )
+    def _cited(self, rule: Rule, si: int, sentence: Sentence, start: int, end: int) -> None:
+        """A cited figure is remembered for link checks; weak sources are a finding of their own."""
+        document = self.document
+        if rule.category == "unsourced-statistic":
+            document.cited_figures.append((start, end))
+        weak = self.rulebook.by_id.get("weak-source")
+        if weak is not None and _weak_sources(sentence, self.rulebook, document.url):
+            wkey = (si, weak.category)
+            if wkey not in self.best:
+                self.best[wkey] = (SEVERITY_RANK[weak.severity], -start, end - start, weak,
+                                   start, end, weak.severity, ["cited"])  # fmt: skip
+
+    def add_model_findings(self, model_rules: list[Rule]) -> None:
+        """The sentence model's findings, where no rule of the category flagged the sentence."""
+        document = self.document
+        spans = [
+            trimmed(document.text, s, e)
+            for s, e in zip(self.sent_starts, self.sent_ends, strict=True)
+        ]
+        taken = set(self.best)
+        found = model_candidates(document, spans, model_rules, lambda si, cat: (si, cat) in taken)
         for si, rule, score, warning, start, end, words in found:
-            sentence = sentences.get(si)
+            sentence = self.sentences.get(si)
             if sentence is None:
-                sentence = sentences[si] = Sentence(document, cues, *spans[si])
+                sentence = self.sentences[si] = Sentence(document, self.cues, *spans[si])
             outcome = _apply_context(rule, sentence, start, end)
             if outcome is None or "suppressed-by-citation" in outcome[1]:
                 continue
@@ -151,27 +198,26 @@ def find_claims(document: Document, analysis: Analysis, rulebook: RuleBook) -> l
             if not warning:
                 severity = "info"
             key = (si, rule.category)
-            best[key] = (SEVERITY_RANK[severity], -start, end - start, rule, start, end,
-                         severity, qualifiers)  # fmt: skip
+            self.best[key] = (SEVERITY_RANK[severity], -start, end - start, rule, start, end,
+                              severity, qualifiers)  # fmt: skip
             shown = f"; words that weighed most: {', '.join(words)}" if words else ""
-            notes[key] = f" (model score {score:.2f}{shown})"
+            self.notes[key] = f" (model score {score:.2f}{shown})"
 
-    findings = []
-    for key, (_, _, _, rule, start, end, severity, qualifiers) in best.items():
-        findings.append(
+    def findings(self) -> list[Finding]:
+        return [
             _finding(
-                rulebook.tiers,
-                document,
+                self.rulebook.tiers,
+                self.document,
                 rule,
-                sentences[key[0]],
+                self.sentences[key[0]],
                 start,
                 end,
                 severity,
                 qualifiers,
-                notes.get(key, ""),
+                self.notes.get(key, ""),
             )  # fmt: skip
-        )
-    return findings
+            for key, (_, _, _, rule, start, end, severity, qualifiers) in self.best.items()
+        ]
 
 
 def _apply_context(rule: Rule, s: Sentence, start: int, end: int) -> tuple[str, list[str]] | None:

@@ -187,6 +187,7 @@ class SentenceModel:
             token = self._kind_tokens[kind] = kind_token(kind)
         return token
 
+    # Long because it is the model's hot loop: one pass, no call per token or n-gram.
     def _features(self, texts: list[str], kinds: list[str]) -> tuple[np.ndarray, ...]:
         """Sparse tf-idf rows as (sentence, feature, value) arrays, sorted by sentence, feature.
 

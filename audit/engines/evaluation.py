@@ -13,10 +13,14 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from audit.core.errors import UsageError
-from audit.core.finding import SEVERITY_RANK
+from audit.core.finding import SEVERITY_RANK, Finding
+from audit.core.formats import FORMAT_BY_SUFFIX
 from audit.core.labels import LABELS
+from audit.inputs.discovery import Input
+from audit.readers.document import Document
 from audit.rulebook.book import RuleBook
 
 # label -> the finding categories that meet it
@@ -113,27 +117,20 @@ def evaluate(
     the labels and counts sentences without scoring (for corpus writers, who must not tune
     their labels to the rules).
     """
-    from audit.core.formats import FORMAT_BY_SUFFIX
     from audit.engines.local import run
-    from audit.inputs.discovery import Input
     from audit.nlp.pipeline import build_pipeline
 
     labels = load_labels(corpus)
-    inputs = []
-    for rel in sorted(labels):
-        p = corpus / rel
-        if not p.is_file():
-            raise UsageError(f"{corpus}: labels name {rel}, which does not exist")
-        inputs.append(Input(rel, p, FORMAT_BY_SUFFIX.get(p.suffix.lower(), "text")))
     nlp = build_pipeline(rulebook, model)
-    results = run(inputs, nlp, rulebook, keep=True)
+    results = run(_inputs(corpus, labels), nlp, rulebook, keep=True)
     floor = SEVERITY_RANK[min_severity]
     report = EvalReport(counts={c: {"tp": 0, "fp": 0, "fn": 0} for c in LABELS})
     problems: list[str] = []
     for result in results:
         if result.error:
             raise UsageError(result.error)
-        document, analysis = result.document, result.analysis  # type: ignore[attr-defined]
+        kept: Any = result  # run(keep=True) leaves the document and its analysis on it
+        document, analysis = kept.document, kept.analysis
         text = document.text
         sents = [
             (s, e)
@@ -147,36 +144,67 @@ def evaluate(
             len(sents),
             {label: len(ids) for label, ids in gold.items()},
         )
-        if check_only:
-            continue
-        pred: dict[str, set[int]] = {c: set() for c in LABELS}
-        plain_by_source: dict[int, int] = {}
-        for f in result.findings:
-            labels_met = [lb for lb in LABELS if f.category in PREDICTED_BY[lb]]
-            if not labels_met or f.rank < floor:
-                continue
-            key = f.sentence_start
-            if key not in plain_by_source:
-                plain_by_source[key] = _sentence_for_source(document, sents, f.sentence_start)
-            for label in labels_met:
-                pred[label].add(plain_by_source[key])
-        for cat in LABELS:
-            c = report.counts[cat]
-            c["tp"] += len(gold[cat] & pred[cat])
-            c["fp"] += len(pred[cat] - gold[cat])
-            c["fn"] += len(gold[cat] - pred[cat])
-            if not quote:
-                continue
-            for kind, ids in (("FP", pred[cat] - gold[cat]), ("FN", gold[cat] - pred[cat])):
-                for si in sorted(ids):
-                    s, e = sents[si]
-                    report.errors.append((kind, cat, result.path, document.text[s:e].strip()))
+        if not check_only:
+            pred = _predicted(result.findings, document, sents, floor)
+            _count(report, result.path, document.text, sents, gold, pred, quote)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         if check_only:
             raise UsageError("\n".join(problems))
         raise UsageError(problems[0] + more)
     return report
+
+
+def _inputs(corpus: Path, labels: dict[str, list[dict[str, Any]]]) -> list[Input]:
+    """The labelled documents, each of which must exist."""
+    inputs = []
+    for rel in sorted(labels):
+        p = corpus / rel
+        if not p.is_file():
+            raise UsageError(f"{corpus}: labels name {rel}, which does not exist")
+        inputs.append(Input(rel, p, FORMAT_BY_SUFFIX.get(p.suffix.lower(), "text")))
+    return inputs
+
+
+def _predicted(
+    findings: list[Finding], document: Document, sents: list[tuple[int, int]], floor: int
+) -> dict[str, set[int]]:
+    """Sentence indexes per label with a finding that meets the label at or above `floor`."""
+    pred: dict[str, set[int]] = {c: set() for c in LABELS}
+    plain_by_source: dict[int, int] = {}
+    for f in findings:
+        labels_met = [lb for lb in LABELS if f.category in PREDICTED_BY[lb]]
+        if not labels_met or f.rank < floor:
+            continue
+        key = f.sentence_start
+        if key not in plain_by_source:
+            plain_by_source[key] = _sentence_for_source(document, sents, f.sentence_start)
+        for label in labels_met:
+            pred[label].add(plain_by_source[key])
+    return pred
+
+
+def _count(
+    report: EvalReport,
+    path: str,
+    text: str,
+    sents: list[tuple[int, int]],
+    gold: dict[str, set[int]],
+    pred: dict[str, set[int]],
+    quote: bool,
+) -> None:
+    """Add one document's true and false positives and negatives (and, quoted, its errors)."""
+    for cat in LABELS:
+        c = report.counts[cat]
+        c["tp"] += len(gold[cat] & pred[cat])
+        c["fp"] += len(pred[cat] - gold[cat])
+        c["fn"] += len(gold[cat] - pred[cat])
+        if not quote:
+            continue
+        for kind, ids in (("FP", pred[cat] - gold[cat]), ("FN", gold[cat] - pred[cat])):
+            for si in sorted(ids):
+                s, e = sents[si]
+                report.errors.append((kind, cat, path, text[s:e].strip()))
 
 
 def _gold(

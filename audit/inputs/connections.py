@@ -107,6 +107,7 @@ class PrivatePeer(InputError):
         super().__init__(f"{host}: {self.reason}")
 
 
+# Long because the classes are built here: requests and urllib3 load only when a page is fetched.
 def guarded_adapter(check_peers: bool):
     """An HTTPAdapter whose connections obey the request deadline and, unless private
     addresses are allowed, check the address the socket reached.

@@ -115,15 +115,25 @@ def required_sets(pattern: list[dict]) -> list[frozenset[str]] | None:
 class SentenceGate:
     """Per document: for each rule, the sentences where one of its patterns could match."""
 
-    def __init__(self, strings, rules: list[tuple[str, list[list[dict]]]]) -> None:
+    def __init__(self, strings: Any, rules: list[tuple[str, list[list[dict[str, Any]]]]]) -> None:
         """`rules` is (key, patterns) in matcher order; `strings` is the vocab's StringStore."""
         self.strings = strings
-        index: dict[TokenClass, int] = {}
-        pattern_classes: list[list[int]] = []
-        pattern_rule: list[int] = []
         self.ungated: set[int] = set()  # rules with a pattern that has no required class
         # For single-pattern entries of bounded length: (class ids, longest match in tokens).
         self.reach: dict[int, tuple[list[int], int]] = {}
+        index, pattern_classes, pattern_rule = self._classes(rules)
+        self.n_rules = len(rules)
+        self.n_words = max(1, (len(index) + 63) // 64)  # uint64 words per mask
+        self._class_tables(index, strings)
+        self._pattern_tables(pattern_classes, pattern_rule)
+
+    def _classes(
+        self, rules: list[tuple[str, list[list[dict[str, Any]]]]]
+    ) -> tuple[dict[TokenClass, int], list[list[int]], list[int]]:
+        """Every required class, numbered; each pattern's class ids, and its rule."""
+        index: dict[TokenClass, int] = {}
+        pattern_classes: list[list[int]] = []
+        pattern_rule: list[int] = []
         for ri, (_, patterns) in enumerate(rules):
             for pattern in patterns:
                 classes = required_classes(pattern)
@@ -135,14 +145,16 @@ class SentenceGate:
                 if len(patterns) == 1 and longest is not None:
                     self.reach[ri] = (pattern_classes[-1], longest)
                 pattern_rule.append(ri)
-        self.n_rules = len(rules)
-        self.n_words = n_words = max(1, (len(index) + 63) // 64)  # uint64 words per mask
+        return index, pattern_classes, pattern_rule
 
-        def bit(ci: int) -> np.ndarray:
-            mask = np.zeros(n_words, dtype=np.uint64)
-            mask[ci // 64] = np.uint64(1) << np.uint64(ci % 64)
-            return mask
+    def _bit(self, ci: int) -> np.ndarray:
+        mask = np.zeros(self.n_words, dtype=np.uint64)
+        mask[ci // 64] = np.uint64(1) << np.uint64(ci % 64)
+        return mask
 
+    def _class_tables(self, index: dict[TokenClass, int], strings: Any) -> None:
+        """Word hashes -> class masks (sorted, for searchsorted), number and regex classes."""
+        n_words = self.n_words
         words: dict[int, np.ndarray] = {}
         self.like_num = np.zeros(n_words, dtype=np.uint64)
         self.regexes: list[tuple[str, Any, np.ndarray]] = []  # RE2 patterns
@@ -158,11 +170,11 @@ class SentenceGate:
             if c[0] == "words":
                 for w in c[1]:
                     h = strings.add(w)
-                    words[h] = words.get(h, np.zeros(n_words, dtype=np.uint64)) | bit(ci)
+                    words[h] = words.get(h, np.zeros(n_words, dtype=np.uint64)) | self._bit(ci)
             elif c[0] == "like_num":
-                self.like_num |= bit(ci)
+                self.like_num |= self._bit(ci)
             else:
-                self.regexes.append((c[1], compile_regex(c[2]), bit(ci)))
+                self.regexes.append((c[1], compile_regex(c[2]), self._bit(ci)))
         self._regex_known = np.zeros(0, dtype=np.uint64)
         self._regex_rows = np.zeros((0, n_words), dtype=np.uint64)
         hashes = sorted(words)
@@ -170,10 +182,13 @@ class SentenceGate:
         self.word_masks = (
             np.stack([words[h] for h in hashes]) if hashes else np.zeros((0, n_words), np.uint64)
         )
-        self.pattern_masks = np.zeros((len(pattern_classes), n_words), dtype=np.uint64)
+
+    def _pattern_tables(self, pattern_classes: list[list[int]], pattern_rule: list[int]) -> None:
+        """Each pattern's mask, grouped by rule."""
+        self.pattern_masks = np.zeros((len(pattern_classes), self.n_words), dtype=np.uint64)
         for pi, classes in enumerate(pattern_classes):
             for ci in classes:
-                self.pattern_masks[pi] |= bit(ci)
+                self.pattern_masks[pi] |= self._bit(ci)
         order = np.argsort(np.array(pattern_rule, dtype=np.int64), kind="stable")
         self.pattern_masks = self.pattern_masks[order]
         rules_sorted = np.array(pattern_rule, dtype=np.int64)[order]

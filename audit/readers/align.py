@@ -38,6 +38,7 @@ def align(b: TextBuilder, text: str, source: str, pos: int, limit: int) -> int:
     return _align_slow(b, text, source, pos, limit)
 
 
+# Long because it is one character loop with its cases inline: it runs per source character.
 def _align_slow(b: TextBuilder, text: str, source: str, pos: int, limit: int) -> int:
     i, n = 0, len(text)
     while i < n:

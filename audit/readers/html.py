@@ -153,6 +153,7 @@ class _HtmlWalker:
         align(b, value, self.src, span[0], span[1])
         b.start_block(resume or self.current_kind(), self.audited())
 
+    # Long because it is the reader's one loop over the tree, each node kind handled inline.
     def walk(self, root) -> None:
         b = self.b
         stack: list[tuple[object, bool]] = [(root, False)]

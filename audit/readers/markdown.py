@@ -140,6 +140,7 @@ class _MarkdownWalker:
             return pos
         return idx + len(needle)
 
+    # Long because it is one pass over an inline token's children, each kind handled inline.
     def inline(self, tok) -> None:
         b, src = self.b, self.src
         pos = max(self.cursor, self.line_start(tok.map[0]) if tok.map else self.cursor)

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from audit import __version__
 from audit.core.finding import Finding, sort_key
@@ -336,10 +336,6 @@ def render(report: Report) -> str:
     )
     totals = Totals.of(results, report.fail_on)
     summary = totals.summary()
-    density = sorted(
-        (r for r in doc_rows if r["per_1000_words"] is not None),
-        key=lambda r: (-r["per_1000_words"], r["path"]),
-    )[:10]
     return env.get_template("report.html.j2").render(
         title=", ".join(report.inputs) or "stdin",
         version=__version__,
@@ -359,7 +355,23 @@ def render(report: Report) -> str:
         by_action=by_action,
         docs=docs,
         suppressed=sorted((f for r in results for f in r.suppressed), key=sort_key),
-        category_chart=bar_chart(
+        **_charts(by_category, doc_rows, colours),
+        css=Markup(css),
+        js=Markup(js),
+        csp=csp,
+    )
+
+
+def _charts(
+    by_category: list[dict[str, Any]], doc_rows: list[dict[str, Any]], colours: dict[str, str]
+) -> dict[str, str]:
+    """The two bar charts: findings by category, and the densest documents."""
+    density = sorted(
+        (r for r in doc_rows if r["per_1000_words"] is not None),
+        key=lambda r: (-r["per_1000_words"], r["path"]),
+    )[:10]
+    return {
+        "category_chart": bar_chart(
             "chart-category",
             "Findings by category",
             [
@@ -368,7 +380,7 @@ def render(report: Report) -> str:
             ],
             "No findings.",
         ),
-        density_chart=bar_chart(
+        "density_chart": bar_chart(
             "chart-density",
             "Claims density: findings per 1,000 words"
             + (f" (top {len(density)} of {len(doc_rows)} documents)" if len(doc_rows) > 10 else ""),
@@ -379,7 +391,4 @@ def render(report: Report) -> str:
             "No documents with words.",
             label_width=260,  # room for a folder and a file name
         ),
-        css=Markup(css),
-        js=Markup(js),
-        csp=csp,
-    )
+    }
