@@ -57,6 +57,7 @@ def candidates(document: Document, spans: list[tuple[int, int]], rules: list[Rul
     scores = model.scores(texts, kinds)
     out = []
     for rule in rules:
+        assert rule.model is not None  # the caller passes the model's rules
         j = model.labels.index(rule.model)
         warning = float(model.warning[j])
         floor = max(float(model.info[j]), INFO_SHARE * warning)

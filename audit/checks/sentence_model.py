@@ -87,7 +87,7 @@ class SentenceModel:
         # unigrams by token, bigrams by token pair (scikit-learn joins the pair with a space)
         self.word_index: dict[str, int] = {w: i for i, w in enumerate(word_names) if " " not in w}
         self.bigram_index: dict[tuple[str, str], int] = {
-            tuple(w.split(" ")): i for i, w in enumerate(word_names) if " " in w
+            (w.split(" ")[0], w.split(" ")[1]): i for i, w in enumerate(word_names) if " " in w
         }
         self.char_index: dict[str, int] = {g: i + self.n_word for i, g in enumerate(char_names)}
         self.n_features = len(self.names)
@@ -306,7 +306,7 @@ class SentenceModel:
             words = text.lower().split()
             tables = self._char_tables(words)
             per_word = [(w, Counter(t.tolist())) for w, t in zip(words, tables, strict=True)]
-            occurrences = Counter()
+            occurrences: Counter[int] = Counter()
             for _, ids in per_word:
                 occurrences.update(ids)
             for w, ids in per_word:

@@ -258,7 +258,7 @@ def _tasks(job, inputs, corpus_files, spec, n_parts: int) -> list:
     from dask import delayed
 
     audit = delayed(audit_partition, pure=False)
-    tasks = []
+    tasks: list[Any] = []  # dask.delayed objects
     if inputs:
         n = min(n_parts, len(inputs))
         bounds = [round(i * len(inputs) / n) for i in range(n + 1)]

@@ -87,7 +87,7 @@ def check_url(url: str, allow_private: bool = False) -> None:
         raise InputError(f"{url}: URL has no host")
     if allow_private:
         return
-    port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    port = parts.port or (443 if (parts.scheme or "").lower() == "https" else 80)
     for address in _addresses(host, port):
         if _private(address):
             raise InputError(
@@ -189,7 +189,7 @@ def _addresses(host: str, port: int) -> list[str]:
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
         return []  # unresolvable: the request itself reports the DNS failure
-    return sorted({info[4][0] for info in infos})
+    return sorted({str(info[4][0]) for info in infos})
 
 
 _TUNNELS = None  # IPv6 ranges that carry an IPv4 address: 6to4 and NAT64

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from spacy.attrs import IS_SPACE, SENT_START
 from spacy.language import Language
@@ -29,5 +31,6 @@ def block_starts(doc: Doc) -> Doc:
     starts = np.concatenate((separators[separators > 0], separators + 1))
     sent_start = arr[:, 1].copy()
     sent_start[starts[starts < len(doc)]] = 1
-    doc.from_array([SENT_START], sent_start.reshape(-1, 1))
+    values: Any = sent_start.reshape(-1, 1)  # spaCy's stub says Ints2d
+    doc.from_array([SENT_START], values)
     return doc

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, SENT_START
 from spacy.tokens import Doc
@@ -11,7 +13,7 @@ def count_words(doc: Doc) -> int:
     """Tokens that are neither punctuation nor whitespace."""
     if not len(doc):
         return 0
-    arr = doc.to_array([IS_PUNCT, IS_SPACE])
+    arr: Any = doc.to_array([IS_PUNCT, IS_SPACE])  # spaCy types it as floats
     return int(len(doc) - (arr[:, 0] | arr[:, 1]).astype(bool).sum())
 
 

@@ -318,7 +318,8 @@ class SentenceGate:
             return [True] * len(runs)
         edges = np.array([i for run in runs for i in run], dtype=np.int64)
         masks = np.bitwise_or.reduceat(dense, edges, axis=0)[::2]
-        return self._covered(masks, self.groups[ri]).any(axis=1).tolist()
+        covered: Any = self._covered(masks, self.groups[ri]).any(axis=1)
+        return covered.tolist()
 
     def _covered(self, masks: np.ndarray, patterns: slice) -> np.ndarray:
         """(rows, patterns): the row holds a token of every required class of the pattern."""

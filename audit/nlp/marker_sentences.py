@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
 from spacy.attrs import SENT_START
@@ -49,5 +50,6 @@ def marker_sentences(doc: Doc) -> Doc:
         for i, j in moves:
             sent_start[i] = -1
             sent_start[j] = 1
-        doc.from_array([SENT_START], sent_start.astype(np.uint64).reshape(-1, 1))
+        values: Any = sent_start.astype(np.uint64).reshape(-1, 1)  # spaCy's stub says Ints2d
+        doc.from_array([SENT_START], values)
     return doc

@@ -37,14 +37,14 @@ class _RuleMatcher:
             single = Matcher(vocab, validate=False)
             single.add(key, [pattern])
             self.per_pattern.append(single)
-        self.exceptions = None
+        self.exceptions: Matcher | None = None
         self.exception_reach: int | None = None  # longest exception match, if bounded
         if exceptions:
             self.exceptions = Matcher(vocab, validate=False)
             self.exceptions.add(key + "#except", exceptions)
             lengths = [max_length(p) for p in exceptions]
             if all(n is not None for n in lengths):
-                self.exception_reach = max(lengths)
+                self.exception_reach = max(n for n in lengths if n is not None)
 
 
 class ClaimMatcher:
@@ -116,7 +116,7 @@ class ClaimMatcher:
         for k, s, e in self.phrases(doc):
             matches.append((strings[k], s, e))
         for rule_id, rm in self.phrase_exceptions.items():
-            if any(key == rule_id for key, _, _ in matches):
+            if rm.exceptions is not None and any(key == rule_id for key, _, _ in matches):
                 matches += [(rule_id + "#except", s, e) for _, s, e in rm.exceptions(doc)]
         doc.user_data["claims_matches"] = matches
         return doc

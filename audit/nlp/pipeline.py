@@ -8,6 +8,8 @@ of this package; importing them registers their factories with spaCy.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from spacy.language import Language
 
 import audit.nlp.block_starts
@@ -36,9 +38,10 @@ def build_pipeline(
             raise UsageError(f"--model {model}: cannot load this spaCy pipeline ({exc})") from None
     else:
         nlp = spacy.blank("en")
+    tokenizer: Any = nlp.tokenizer  # spaCy's Tokenizer (typed as any callable)
     for abbr in ABBREVIATIONS:
-        nlp.tokenizer.add_special_case(abbr, [{"ORTH": abbr}])
-    nlp.tokenizer = BoundedTokenizer(nlp.tokenizer)
+        tokenizer.add_special_case(abbr, [{"ORTH": abbr}])
+    nlp.tokenizer = BoundedTokenizer(tokenizer)
     nlp.add_pipe("claims_block_starts", first=True)
     if not ({"parser", "senter", "sentencizer"} & set(nlp.pipe_names)):
         nlp.add_pipe("claims_sentencizer")
@@ -47,6 +50,6 @@ def build_pipeline(
         # memory is linear in the text, and the input size cap guards the rest.
         nlp.max_length = 200_000_000
     nlp.add_pipe("claims_marker_sentences")
-    matcher: ClaimMatcher = nlp.add_pipe("claims_matcher")
+    matcher = cast(ClaimMatcher, nlp.add_pipe("claims_matcher"))
     matcher.load(nlp, rulebook, set(select or ()))
     return nlp

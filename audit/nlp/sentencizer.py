@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from spacy.attrs import IS_PUNCT, ORTH, SENT_START
 from spacy.language import Language
@@ -48,5 +50,6 @@ class RuleSentencizer:
         sent_start = arr[:, 2].astype(np.int64)
         unset = sent_start == 0
         sent_start[unset] = np.where(guess[unset], 1, -1)
-        doc.from_array([SENT_START], sent_start.astype(np.uint64).reshape(-1, 1))
+        values: Any = sent_start.astype(np.uint64).reshape(-1, 1)  # spaCy's stub says Ints2d
+        doc.from_array([SENT_START], values)
         return doc

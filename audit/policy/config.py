@@ -158,10 +158,13 @@ def _config(path: Path, spec: ConfigFile) -> Config:
         packs=spec.packs,
         rules=[root / p for p in spec.rules],
         disable=set(spec.disable),
-        severity=spec.severity,
+        severity={k: v for k, v in spec.severity.items()},
         include=spec.include,
         exclude=spec.exclude,
-        overrides=[Override(o.files, set(o.disable), o.severity) for o in spec.overrides],
+        overrides=[
+            Override(o.files, set(o.disable), {k: v for k, v in o.severity.items()})
+            for o in spec.overrides
+        ],
         baseline=root / spec.baseline if spec.baseline is not None else None,
         require_suppression_reason=spec.require_suppression_reason,
         source_tiers={d.lower().removeprefix("www."): t for d, t in spec.source_tiers.items()},

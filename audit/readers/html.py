@@ -9,6 +9,7 @@ the title and the meta description are blocks of their own.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from audit.readers.align import align
 from audit.readers.sourcemap import TextBuilder
@@ -156,13 +157,13 @@ class _HtmlWalker:
     # Long because it is the reader's one loop over the tree, each node kind handled inline.
     def walk(self, root) -> None:
         b = self.b
-        stack: list[tuple[object, bool]] = [(root, False)]
+        stack: list[tuple[Any, bool]] = [(root, False)]  # justhtml nodes
         while stack:
             node, leaving = stack.pop()
             name = getattr(node, "name", None)
             cls = type(node).__name__
             if leaving:
-                self.leave(node, name)
+                self.leave(node, name or "")  # pushed only for elements, which have a name
                 continue
             if cls == "Text":
                 off = self.offset(node)

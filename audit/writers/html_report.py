@@ -257,7 +257,9 @@ def _environment() -> jinja2.Environment:
 
 def _static(name: str) -> str:
     """A template file's text as it is: the stylesheet and script are not Jinja templates."""
-    return _environment().loader.get_source(_environment(), name)[0]
+    env = _environment()
+    assert env.loader is not None
+    return env.loader.get_source(env, name)[0]
 
 
 def _sha256(text: str) -> str:
@@ -273,7 +275,7 @@ def _documents(
     findings it belongs to and the script can match the two.
     """
     numbered: dict[int, Finding] = {}
-    docs = []
+    docs: list[dict[str, Any]] = []
     for d, (result, row) in enumerate(zip(results, doc_rows, strict=True)):
         cards = []
         for f in result.findings[:MAX_CARDS]:
@@ -363,8 +365,8 @@ def render(report: Report) -> str:
 
 
 def _charts(
-    by_category: list[dict[str, Any]], doc_rows: list[dict[str, Any]], colours: dict[str, str]
-) -> dict[str, str]:
+    by_category: list[dict[str, Any]], doc_rows: list[dict[str, Any]], colours: dict[str, int]
+) -> dict[str, dict[str, Any]]:
     """The two bar charts: findings by category, and the densest documents."""
     density = sorted(
         (r for r in doc_rows if r["per_1000_words"] is not None),

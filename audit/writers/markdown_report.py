@@ -88,7 +88,7 @@ def _sentence(f: Finding) -> str:
 def _file_block(result: DocumentResult, expanded: bool) -> str:
     counts = Counter(f.severity for f in result.findings)
     split = ", ".join(
-        f"{counts[s]} {s}" for s in sorted(counts, key=SEVERITY_RANK.get, reverse=True)
+        f"{counts[s]} {s}" for s in sorted(counts, key=SEVERITY_RANK.__getitem__, reverse=True)
     )
     rows = [
         "| Where | Severity | Rule | Action | Sentence |",

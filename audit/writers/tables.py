@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from audit.core.finding import SEVERITY_RANK
+from audit.core.severity import MOST_SEVERE_FIRST
 
 if TYPE_CHECKING:
     from audit.core.result import DocumentResult
 
 # Most severe first: the order every table and chart uses.
-SEVERITIES: tuple[str, ...] = tuple(sorted(SEVERITY_RANK, key=SEVERITY_RANK.get, reverse=True))
+SEVERITIES: tuple[str, ...] = MOST_SEVERE_FIRST
 _FINDING_COLUMNS = ["path", "category", "severity", "action", "rule"]
 
 
