@@ -90,6 +90,7 @@ class Cues:
 
     hedges: re.Pattern | None
     negations: re.Pattern | None
+    reporting: re.Pattern | None
     calls_to_action: re.Pattern | None
     negation_frames: re.Pattern | None
     cautions: re.Pattern | None
@@ -105,6 +106,7 @@ class Cues:
         return cls(
             hedges=_alternation(rb.lexicon("hedges")),
             negations=_alternation(rb.lexicon("negations")),
+            reporting=_alternation(rb.lexicon("reporting_cues")),
             calls_to_action=_leading(rb.lexicon("calls_to_action")),
             negation_frames=_alternation(rb.lexicon("negation_frames")),
             cautions=_alternation(rb.lexicon("cautions")),
@@ -194,6 +196,27 @@ def _looks_like_a_name(anchor: str) -> bool:
     return 0 < len(words) <= 4 and all(w[0].isupper() or w[0].isdigit() for w in words)
 
 
+_OPENERS = {"\u201c": "\u201d", "\u00ab": "\u00bb", '"': '"'}
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each quoted stretch (curly, angle or straight double quotes)."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(text):
+        close = _OPENERS.get(text[i])
+        if close is None:
+            i += 1
+            continue
+        j = text.find(close, i + 1)
+        if j < 0:
+            spans.append((i, len(text)))
+            break
+        spans.append((i, j + 1))
+        i = j + 1
+    return spans
+
+
 @dataclass
 class Sentence:
     """One sentence of a document with lazily computed evidence about it."""
@@ -269,6 +292,23 @@ class Sentence:
                 return link.href or "marker"
         return self.cues.citation_in_text(self.doc.text[start:end])
 
+    def reported(self, match_start: int, match_end: int) -> bool:
+        """Are the matched words quoted, in a sentence that reports them rather than says them?
+
+        'The page stated "Cures diabetes"' or 'the claim "100% absorption" was misleading'
+        quote a claim at a distance (labelling guide: journalism and rulings that report a
+        claim); a customer's quoted words with nothing around them stay a testimonial.
+        """
+        text = self.text
+        at = match_start - self.start
+        spans = _quoted_spans(text)
+        if not any(s <= at < e for s, e in spans) or self.cues.reporting is None:
+            return False
+        outside = list(text)
+        for s, e in spans:
+            outside[s:e] = " " * (e - s)
+        return self.cues.reporting.search("".join(outside)) is not None
+
     def hedged(self, match_start: int, match_end: int) -> bool:
         rx = self.cues.hedges
         if rx is None:
@@ -276,11 +316,19 @@ class Sentence:
         head = self.doc.text[max(self.start, match_start - _CONTEXT) : match_end]
         return rx.search(head) is not None
 
-    def negated(self, match_start: int, match_end: int, own: frozenset[str] = frozenset()) -> bool:
+    def negated(
+        self,
+        match_start: int,
+        match_end: int,
+        own: frozenset[str] = frozenset(),
+        local: bool = True,
+    ) -> bool:
         """Is the claim at [match_start, match_end) denied, distanced or cautioned against?
 
         `own` holds the words the rule itself matches: a negation among them is the claim
-        ("Our pills have no side effects"), not a denial of it.
+        ("Our pills have no side effects"), not a denial of it. `local=False` leaves out the
+        cautions and negation words around the match, for the sentence model: its score has
+        already weighed the whole sentence ("none of the side effects" is its safety claim).
         """
         text = self.doc.text
         lo = max(self.start, match_start - _CONTEXT)
@@ -289,9 +337,9 @@ class Sentence:
         cues = self.cues
         if cues.negation_frames and cues.negation_frames.search(text[lo:match_end]):
             return True
-        if cues.cautions and cues.cautions.search(before):
+        if local and cues.cautions and cues.cautions.search(before):
             return True
-        if cues.negations:
+        if cues.negations and local:
             if any(m.group().lower() not in own for m in cues.negations.finditer(inside)):
                 return True
             # A negation word governs a claim only from close by ("does not cure", "is not a
