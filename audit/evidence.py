@@ -199,16 +199,16 @@ def _looks_like_a_name(anchor: str) -> bool:
 _OPENERS = {"\u201c": "\u201d", "\u00ab": "\u00bb", '"': '"'}
 
 
+_OPENER = re.compile("[\u201c\u00ab\"]")
+
+
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
     """[start, end) of each quoted stretch (curly, angle or straight double quotes)."""
     spans: list[tuple[int, int]] = []
     i = 0
-    while i < len(text):
-        close = _OPENERS.get(text[i])
-        if close is None:
-            i += 1
-            continue
-        j = text.find(close, i + 1)
+    while (m := _OPENER.search(text, i)) is not None:
+        i = m.start()
+        j = text.find(_OPENERS[text[i]], i + 1)
         if j < 0:
             spans.append((i, len(text)))
             break
@@ -299,15 +299,23 @@ class Sentence:
         quote a claim at a distance (labelling guide: journalism and rulings that report a
         claim); a customer's quoted words with nothing around them stay a testimonial.
         """
-        text = self.text
         at = match_start - self.start
-        spans = _quoted_spans(text)
-        if not any(s <= at < e for s, e in spans) or self.cues.reporting is None:
+        if self.cues.reporting is None or not any(s <= at < e for s, e in self._quotes):
             return False
-        outside = list(text)
-        for s, e in spans:
-            outside[s:e] = " " * (e - s)
-        return self.cues.reporting.search("".join(outside)) is not None
+        return self._reports_outside_quotes
+
+    @cached_property
+    def _quotes(self) -> list[tuple[int, int]]:
+        return _quoted_spans(self.text)  # once per sentence: a long one has many matches
+
+    @cached_property
+    def _reports_outside_quotes(self) -> bool:
+        text, pieces, last = self.text, [], 0
+        for s, e in self._quotes:
+            pieces += [text[last:s], " " * (e - s)]
+            last = e
+        pieces.append(text[last:])
+        return self.cues.reporting is not None and bool(self.cues.reporting.search("".join(pieces)))
 
     def hedged(self, match_start: int, match_end: int) -> bool:
         rx = self.cues.hedges
