@@ -199,7 +199,7 @@ def _looks_like_a_name(anchor: str) -> bool:
 _OPENERS = {"\u201c": "\u201d", "\u00ab": "\u00bb", '"': '"'}
 
 
-_OPENER = re.compile("[\u201c\u00ab\"]")
+_OPENER = re.compile('[\u201c\u00ab"]')
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:

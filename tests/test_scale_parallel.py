@@ -17,7 +17,9 @@ def test_jobs_2_output_is_identical_to_jobs_1(cli, tmp_path):
     assert one.returncode == two.returncode == 1, two.stderr
     assert two.stdout == one.stdout
     report = json.loads(two.stdout)
-    assert report["summary"]["documents"] == 2 * len(ARTICLES) and report["summary"]["findings"] > 100
+    assert (
+        report["summary"]["documents"] == 2 * len(ARTICLES) and report["summary"]["findings"] > 100
+    )
     for fmt in ("jsonl", "text", "sarif"):
         assert (
             cli(str(corpus), "--format", fmt, "--jobs", "2").stdout
