@@ -120,25 +120,32 @@ def bench_corpus(words_target: int, jobs_list: list[int], tmp: Path, repeat: int
 
     first = None
     best_single = None
-    for jobs in jobs_list:
-        out = tmp / f"out-{jobs}.json"
+    runs = [(jobs, False) for jobs in jobs_list] + [(1, True)]  # and rules alone, one core
+    for jobs, no_model in runs:
+        out = tmp / f"out-{jobs}{'-rules' if no_model else ''}.json"
         args = [str(corpus), "--format", "json", "-o", str(out), "--jobs", str(jobs)]
+        if no_model:
+            args.append("--no-model")
         elapsed, mem = min((audit_cli(args) for _ in range(repeat)), key=lambda r: r[0])
         # Compared by hash and counted by a line scan: loading the report here would grow this
         # process, and the next CLI run would inherit its peak RSS through fork.
         digest, findings = report_digest(out)
         same = ""
-        if first is None:
+        if no_model:
+            added = best_single / elapsed - 1 if best_single else float("nan")
+            same = f", rules alone: the model adds {added:.0%} to the run time"
+        elif first is None:
             first = digest
         else:
             same = (
                 ", findings identical to the first run" if digest == first else ", FINDINGS DIFFER"
             )
-        if jobs == 1:
+        if jobs == 1 and not no_model:
             best_single = elapsed
         speedup = f", {best_single / elapsed:.2f}x --jobs 1" if best_single and jobs != 1 else ""
+        label = f"--jobs {jobs}" + (" --no-model" if no_model else "")
         print(
-            f"end to end, --jobs {jobs}: {elapsed:.2f} s, {words / elapsed:,.0f} words/s, "
+            f"end to end, {label}: {elapsed:.2f} s, {words / elapsed:,.0f} words/s, "
             f"{docs / elapsed:,.0f} documents/s, {findings:,} findings, "
             f"exit {mem['code']}, peak RSS {mem['own_mb']:.0f} MB main"
             + (f" / {mem['worker_mb']:.0f} MB largest worker" if jobs > 1 else "")

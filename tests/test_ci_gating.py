@@ -60,7 +60,7 @@ def test_pyproject_table_and_overrides(cli, repo):
     (repo / "pyproject.toml").write_text(
         '[project]\nname = "site"\n\n[tool.claims-audit]\n'
         '[tool.claims-audit.severity]\nunsourced-statistic = "error"\n\n'
-        '[[tool.claims-audit.overrides]]\nfiles = ["legal/**"]\ndisable = ["efficacy-claim"]\n'
+        '[[tool.claims-audit.overrides]]\nfiles = ["legal/**"]\ndisable = ["efficacy-claim", "disease-claim"]\n'
     )
     (repo / "legal").mkdir()
     (repo / "legal" / "terms.md").write_text("Our drip relieves migraines fast.\n")

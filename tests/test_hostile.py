@@ -30,16 +30,24 @@ def test_oversized_file_is_refused(cli, tmp_path):
     assert docs["ok.md"]["findings"] >= 1
 
 
-def test_long_single_line_is_linear(cli, tmp_path):
+def test_long_single_line_is_linear(nlp, rulebook, tmp_path):
+    """One 'sentence' of n repeats costs about twice what n/2 do (it was quadratic: a 2 MB
+    line ran for minutes). CPU time at n and 2n is compared, not held to a bound."""
     line = "Studies show that 70% of patients improved and experts agree it relieves pain "
-    (tmp_path / "one-line.md").write_text(line * 26_000)  # 2 MB, one "sentence"
-    t = time.perf_counter()
-    r = cli("one-line.md", "--format", "json")
-    elapsed = time.perf_counter() - t
-    assert r.returncode == 1, r.stderr
-    cats = {f["category"] for f in json.loads(r.stdout)["findings"]}
+
+    def cost(repeats: int) -> tuple[float, set[str]]:
+        path = tmp_path / f"line-{repeats}.md"
+        path.write_text(line * repeats)
+        inputs, _ = discover([str(path)])
+        t = time.process_time()
+        (result,) = run(inputs, nlp, rulebook)
+        return time.process_time() - t, {f.category for f in result.findings}
+
+    cost(500)  # warm-up: lazy loads are not part of the cost
+    small, cats = cost(3_000)  # 240 kB
+    large, _ = cost(6_000)
     assert {"unsourced-statistic", "vague-attribution", "efficacy-claim"} <= cats
-    assert elapsed < 120  # was quadratic (minutes); a generous bound, not a benchmark
+    assert large < 3 * small, (small, large)  # linear gives about 2; quadratic 4
 
 
 def test_file_that_disappears_before_it_is_read(nlp, rulebook, tmp_path):

@@ -149,7 +149,7 @@ def test_junit_is_parseable_whatever_the_documents_and_names_hold(tmp_path):
     (tmp_path / name).write_text(
         f"Studies show that 80%{XML_FORBIDDEN} of clients sleep better.\n", encoding="utf-8"
     )
-    # not valid UTF-8: Python holds the byte as a lone surrogate (\udcff)
+    # not valid UTF-8: Python holds the byte as a lone surrogate (\udcff); reports show the byte
     (tmp_path / os.fsdecode(b"bad\xff\x01.md")).write_text("Studies show it cures colds.\n")
     r = run_raw(".", "--format", "junit", cwd=tmp_path)
     assert r.returncode in (1, 2), r.stderr
@@ -158,12 +158,12 @@ def test_junit_is_parseable_whatever_the_documents_and_names_hold(tmp_path):
     assert (tmp_path / "junit.log").read_bytes() == r.stdout
     root = ET.fromstring(r.stdout)
     suites = {s.get("name"): s for s in root.iter("testsuite")}
-    assert set(suites) == {"bad\\udcff\\x01.md", "x\\x01\\x1b\\x0b\x7f\\ufffe\\uffffy.md"}
+    assert set(suites) == {"bad\\xff\\x01.md", "x\\x01\\x1b\\x0b\x7f\\ufffe\\uffffy.md"}
     texts = [
         value for el in root.iter() for value in [el.text or "", el.tail or "", *el.attrib.values()]
     ]
     assert not any(set(XML_FORBIDDEN) - {"\x7f"} & set(t) for t in texts)
-    failures = [f.text for f in root.iter("failure")]
+    failures = [f.text for f in suites["x\\x01\\x1b\\x0b\x7f\\ufffe\\uffffy.md"].iter("failure")]
     # the sentence is plain text: the vertical tab, whitespace, became a space
     assert failures and all("80%\\x01\\x1b \x7f\\ufffe\\uffff of clients" in t for t in failures)
 
@@ -196,7 +196,7 @@ def sarif_run(tmp_path: Path, *args: str, out: str) -> dict:
     import jsonschema
 
     r = run_raw(*args, "--format", "sarif", "-o", out, cwd=tmp_path)
-    assert r.returncode == 2, r.stderr  # findings, and NOT_UTF8 cannot be audited today
+    assert r.returncode == 1, r.stderr  # findings in every file, NOT_UTF8's included
     sarif = json.loads((tmp_path / out).read_bytes().decode("utf-8"))
     schema = ROOT / "tests" / "data" / "sarif-2.1.0.schema.json"
     jsonschema.validate(sarif, json.loads(schema.read_text(encoding="utf-8")))
@@ -205,7 +205,9 @@ def sarif_run(tmp_path: Path, *args: str, out: str) -> dict:
 
 def test_sarif_artifact_locations_are_uri_references_to_the_files(tmp_path):
     args, paths = write_awkward(tmp_path)
-    good = paths - {str(tmp_path / NOT_UTF8)}
+    # Known limit: a name that is not UTF-8 reaches the report as its display text (bad\xff.md),
+    # so its URI names that text, not the file's bytes.
+    shown = paths - {str(tmp_path / NOT_UTF8)} | {str(tmp_path / "bad\\xff.md")}
 
     run = sarif_run(tmp_path, *args, out="relative.sarif")["runs"][0]
     base = run["originalUriBaseIds"]["SRCROOT"]["uri"]
@@ -220,7 +222,7 @@ def test_sarif_artifact_locations_are_uri_references_to_the_files(tmp_path):
         assert "\\" not in loc["uri"] and " " not in loc["uri"] and not ref.query, loc
         assert not ref.fragment, loc
         resolved.add(file_path(urllib.parse.urljoin(base, loc["uri"])))
-    assert good <= resolved <= paths
+    assert resolved == shown
 
     absolute = [str(tmp_path / a) for a in args]
     run = sarif_run(tmp_path, *absolute, out="absolute.sarif")["runs"][0]
@@ -229,7 +231,7 @@ def test_sarif_artifact_locations_are_uri_references_to_the_files(tmp_path):
         loc = result["locations"][0]["physicalLocation"]["artifactLocation"]
         assert "uriBaseId" not in loc and loc["uri"].startswith("file:///"), loc
         resolved.add(file_path(loc["uri"]))
-    assert good <= resolved <= paths
+    assert resolved == shown
 
 
 def test_sarif_locations_of_web_pages_are_their_urls(cli, tmp_path):

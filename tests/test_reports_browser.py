@@ -38,6 +38,21 @@ PAYLOAD_HTML = """\
 </body></html>
 """
 EVIL_NAME = "x<img src=y onerror=alert(4)>.md"
+# one sentence per category, each flagged for that category alone (disease claims always come
+# with an efficacy claim)
+SINGLE_MD = """\
+Our clinic saw 4,812 new patients last year.
+
+Experts agree that the waiting room is comfortable.
+
+Check out this valuable article about parking.
+
+The product is completely safe for everyone.
+
+This serum visibly firms skin in days.
+
+It works every single time, guaranteed.
+"""
 SUPPRESSED_MD = """\
 <!-- claims-audit-disable-next-line unsourced-statistic -- approved <img src=z onerror="window.__pwned=2"> by legal -->
 80% of patients felt better after one session.
@@ -57,6 +72,7 @@ def report(tmp_path_factory) -> Path:
     (tmp / "examples" / "payload.html").write_text(PAYLOAD_HTML, encoding="utf-8")
     (tmp / "examples" / EVIL_NAME).write_text("Studies show it cures colds.\n", encoding="utf-8")
     (tmp / "examples" / "suppressed.md").write_text(SUPPRESSED_MD, encoding="utf-8")
+    (tmp / "examples" / "single.md").write_text(SINGLE_MD, encoding="utf-8")
     r = subprocess.run(
         [sys.executable, str(ROOT / "run_audit.py"), "examples/", "--format", "html"]
         + ["-o", "r.html"],
@@ -177,19 +193,21 @@ def test_highlights_use_each_categorys_colour(page):
     )
     colours = {}
     for category in categories:
-        swatch, highlight, count = page.evaluate(
+        swatch, highlight, count, shared = page.evaluate(
             """(cat) => {
                 const bg = el => el && getComputedStyle(el).backgroundColor;
                 const sw = Array.from(document.querySelectorAll('.legend .swatch'))
                     .find(s => s.dataset.category === cat);
-                const hls = Array.from(document.querySelectorAll('.src .hl'))
-                    .filter(h => h.dataset.cats === cat);
-                return [bg(sw), bg(hls[0]), hls.length];
+                const all = Array.from(document.querySelectorAll('.src .hl'));
+                const hls = all.filter(h => h.dataset.cats === cat);
+                const shared = all.filter(h => h.dataset.cats.split(' ').includes(cat));
+                return [bg(sw), bg(hls[0]), hls.length, shared.length];
             }""",
             category,
         )
-        assert count > 0, category
-        assert swatch == highlight, category
+        assert shared > 0, category
+        if category != "disease-claim":  # never alone: it comes with an efficacy claim
+            assert count > 0 and swatch == highlight, category
         colours[category] = swatch
     assert len(set(colours.values())) == len(colours)  # every category its own colour
     assert page.locator(".src mark.hl").count() > 0  # matched words are marked
@@ -220,9 +238,14 @@ def test_severity_and_document_filters(page):
     cards = _visible_cards(page)
     assert cards and all(c["severity"] == "error" for c in cards)
     page.get_by_role("button", name="Reset").click()
-    page.get_by_label("Document", exact=True).select_option(label="examples/iv-drip-landing.md (6)")
+    labels = page.evaluate(
+        "Array.from(document.querySelectorAll('#filter-document option'), o => o.textContent)"
+    )
+    (label,) = [x for x in labels if x.startswith("examples/iv-drip-landing.md (")]
+    count = int(label.rsplit("(", 1)[1].rstrip(")"))
+    page.get_by_label("Document", exact=True).select_option(label=label)
     cards = _visible_cards(page)
-    assert len(cards) == 6 and len({c["doc"] for c in cards}) == 1
+    assert count > 0 and len(cards) == count and len({c["doc"] for c in cards}) == 1
     visible_docs = page.evaluate(
         "Array.from(document.querySelectorAll('.doc')).filter(d => d.offsetParent !== null).length"
     )

@@ -7,17 +7,19 @@ import json
 
 from audit.cli import main
 from audit.engines.parallel import chunks
-from tests.scale_helpers import make_folder
+from tests.scale_helpers import ARTICLES, make_folder
 
 
 def test_jobs_2_output_is_identical_to_jobs_1(cli, tmp_path):
-    corpus = make_folder(tmp_path / "corpus")  # 30 documents: several chunks per worker
+    corpus = make_folder(tmp_path / "corpus")  # two of each article: several chunks per worker
     one = cli(str(corpus), "--format", "json", "--jobs", "1")
     two = cli(str(corpus), "--format", "json", "--jobs", "2")
     assert one.returncode == two.returncode == 1, two.stderr
     assert two.stdout == one.stdout
     report = json.loads(two.stdout)
-    assert report["summary"]["documents"] == 30 and report["summary"]["findings"] > 100
+    assert (
+        report["summary"]["documents"] == 2 * len(ARTICLES) and report["summary"]["findings"] > 100
+    )
     for fmt in ("jsonl", "text", "sarif"):
         assert (
             cli(str(corpus), "--format", fmt, "--jobs", "2").stdout
@@ -59,7 +61,7 @@ def test_progress_bar_counts_every_document(tmp_path, monkeypatch):
     monkeypatch.setattr(audit.cli.messages.Progress, "__exit__", record)
     monkeypatch.setattr("sys.stderr", Terminal())
     assert main([str(corpus), "--jobs", "2", "-o", str(tmp_path / "out.txt")]) == 1
-    assert counts == [(30, 30)]
+    assert counts == [(2 * len(ARTICLES), 2 * len(ARTICLES))]
 
 
 def test_chunks_split_by_count_and_by_text_size():

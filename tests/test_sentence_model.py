@@ -43,7 +43,7 @@ def test_model_rule_examples(audit_text, rule):
 def test_a_model_finding_explains_itself(audit_text):
     _, findings = audit_text("Hollywood stylists have kept this secret from the public for years.")
     (f,) = [f for f in findings if f.rule == "attribution-model"]
-    assert "model score" in f.message and "stylists" in f.message
+    assert "model score" in f.message and "words that weighed most: " in f.message
     assert f.match.lower() in f.message.lower()  # the match is a word that weighed most
 
 

@@ -235,7 +235,11 @@ def _apply_context(rule: Rule, s: Sentence, start: int, end: int) -> tuple[str, 
             return None
         lower("info")
         qualifiers.append("question")
-    if when["negated"] == "suppress" and s.negated(start, end, rule.own_words):
+    if when["scope"] != "quote" and rule.category != "spam-link" and s.reported(start, end):
+        return None  # a claim quoted in order to report or criticise it
+    if when["negated"] == "suppress" and s.negated(
+        start, end, rule.own_words, local=rule.model is None
+    ):
         return None
     if when["hedged"] != "keep" and s.hedged(start, end):
         if when["hedged"] == "suppress":

@@ -90,6 +90,7 @@ class Cues:
 
     hedges: re.Pattern | None
     negations: re.Pattern | None
+    reporting: re.Pattern | None
     calls_to_action: re.Pattern | None
     negation_frames: re.Pattern | None
     cautions: re.Pattern | None
@@ -105,6 +106,7 @@ class Cues:
         return cls(
             hedges=_alternation(rb.lexicon("hedges")),
             negations=_alternation(rb.lexicon("negations")),
+            reporting=_alternation(rb.lexicon("reporting_cues")),
             calls_to_action=_leading(rb.lexicon("calls_to_action")),
             negation_frames=_alternation(rb.lexicon("negation_frames")),
             cautions=_alternation(rb.lexicon("cautions")),
@@ -194,6 +196,27 @@ def _looks_like_a_name(anchor: str) -> bool:
     return 0 < len(words) <= 4 and all(w[0].isupper() or w[0].isdigit() for w in words)
 
 
+_OPENERS = {"\u201c": "\u201d", "\u00ab": "\u00bb", '"': '"'}
+
+
+_OPENER = re.compile('[\u201c\u00ab"]')
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each quoted stretch (curly, angle or straight double quotes)."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while (m := _OPENER.search(text, i)) is not None:
+        i = m.start()
+        j = text.find(_OPENERS[text[i]], i + 1)
+        if j < 0:
+            spans.append((i, len(text)))
+            break
+        spans.append((i, j + 1))
+        i = j + 1
+    return spans
+
+
 @dataclass
 class Sentence:
     """One sentence of a document with lazily computed evidence about it."""
@@ -269,6 +292,31 @@ class Sentence:
                 return link.href or "marker"
         return self.cues.citation_in_text(self.doc.text[start:end])
 
+    def reported(self, match_start: int, match_end: int) -> bool:
+        """Are the matched words quoted, in a sentence that reports them rather than says them?
+
+        'The page stated "Cures diabetes"' or 'the claim "100% absorption" was misleading'
+        quote a claim at a distance (labelling guide: journalism and rulings that report a
+        claim); a customer's quoted words with nothing around them stay a testimonial.
+        """
+        at = match_start - self.start
+        if self.cues.reporting is None or not any(s <= at < e for s, e in self._quotes):
+            return False
+        return self._reports_outside_quotes
+
+    @cached_property
+    def _quotes(self) -> list[tuple[int, int]]:
+        return _quoted_spans(self.text)  # once per sentence: a long one has many matches
+
+    @cached_property
+    def _reports_outside_quotes(self) -> bool:
+        text, pieces, last = self.text, [], 0
+        for s, e in self._quotes:
+            pieces += [text[last:s], " " * (e - s)]
+            last = e
+        pieces.append(text[last:])
+        return self.cues.reporting is not None and bool(self.cues.reporting.search("".join(pieces)))
+
     def hedged(self, match_start: int, match_end: int) -> bool:
         rx = self.cues.hedges
         if rx is None:
@@ -276,11 +324,19 @@ class Sentence:
         head = self.doc.text[max(self.start, match_start - _CONTEXT) : match_end]
         return rx.search(head) is not None
 
-    def negated(self, match_start: int, match_end: int, own: frozenset[str] = frozenset()) -> bool:
+    def negated(
+        self,
+        match_start: int,
+        match_end: int,
+        own: frozenset[str] = frozenset(),
+        local: bool = True,
+    ) -> bool:
         """Is the claim at [match_start, match_end) denied, distanced or cautioned against?
 
         `own` holds the words the rule itself matches: a negation among them is the claim
-        ("Our pills have no side effects"), not a denial of it.
+        ("Our pills have no side effects"), not a denial of it. `local=False` leaves out the
+        cautions and negation words around the match, for the sentence model: its score has
+        already weighed the whole sentence ("none of the side effects" is its safety claim).
         """
         text = self.doc.text
         lo = max(self.start, match_start - _CONTEXT)
@@ -289,9 +345,9 @@ class Sentence:
         cues = self.cues
         if cues.negation_frames and cues.negation_frames.search(text[lo:match_end]):
             return True
-        if cues.cautions and cues.cautions.search(before):
+        if local and cues.cautions and cues.cautions.search(before):
             return True
-        if cues.negations:
+        if cues.negations and local:
             if any(m.group().lower() not in own for m in cues.negations.finditer(inside)):
                 return True
             # A negation word governs a claim only from close by ("does not cure", "is not a

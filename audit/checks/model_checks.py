@@ -55,7 +55,7 @@ def candidates(document: Document, spans: list[tuple[int, int]], rules: list[Rul
     texts = [document.text[spans[si][0] : spans[si][1]] for si in indexes]
     kinds = [document.blocks[bisect_right(starts, spans[si][0]) - 1].kind for si in indexes]
     scores = model.scores(texts, kinds)
-    out = []
+    hits: list[tuple[int, int, Rule, float, bool]] = []  # row, sentence, rule, score, warning
     for rule in rules:
         assert rule.model is not None  # the caller passes the model's rules
         j = model.labels.index(rule.model)
@@ -64,13 +64,18 @@ def candidates(document: Document, spans: list[tuple[int, int]], rules: list[Rul
         covered = COVERED_BY.get(rule.category, (rule.category,))
         for row, si in enumerate(indexes):
             score = float(scores[row, j])
-            if score < floor or any(taken(si, c) for c in covered):
-                continue
-            words = [w for w, _ in model.weights(texts[row], kinds[row], rule.model, 8)]
-            words = [w for w in words if not w.startswith("[")][:3]
-            start, end = _locate(texts[row], words)
-            base = spans[si][0]
-            out.append((si, rule, score, score >= warning, base + start, base + end, words))
+            if score >= floor and not any(taken(si, c) for c in covered):
+                hits.append((row, si, rule, score, score >= warning))
+    explained = model.top_words(
+        [texts[row] for row, *_ in hits],
+        [kinds[row] for row, *_ in hits],
+        [rule.model or "" for _, _, rule, _, _ in hits],
+    )
+    out = []
+    for (row, si, rule, score, warning), words in zip(hits, explained, strict=True):
+        start, end = _locate(texts[row], words)
+        base = spans[si][0]
+        out.append((si, rule, score, warning, base + start, base + end, words))
     return out
 
 
