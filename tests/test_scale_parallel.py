@@ -5,9 +5,13 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
+
 from audit.cli import main
 from audit.engines.parallel import chunks
 from tests.scale_helpers import ARTICLES, make_folder
+
+pytestmark = pytest.mark.slow
 
 
 def test_jobs_2_output_is_identical_to_jobs_1(cli, tmp_path):
