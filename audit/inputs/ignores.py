@@ -13,6 +13,8 @@ rerun over a folder holding `reports/` would otherwise audit the quoted claims a
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,7 +75,10 @@ def is_own_report(path: Path) -> bool:
     if suffix not in (".html", ".htm", ".md", ".markdown"):
         return False
     try:
-        with path.open("rb") as fh:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False  # a FIFO or device: opening it could block; reading it reports it
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # swapped for a FIFO since: no hang
+        with os.fdopen(fd, "rb") as fh:
             head = fh.read(4096)
     except OSError:
         return False  # reading it reports the problem
