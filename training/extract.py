@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from audit.checks.claims import _HAS_LETTER, _trim, compiled  # noqa: E402
+from audit.checks.claims import _HAS_LETTER, compiled  # noqa: E402
+from audit.core.analysis import trimmed as _trim  # noqa: E402
 from audit.checks.context import Sentence  # noqa: E402
 from audit.core.formats import FORMAT_BY_SUFFIX  # noqa: E402
 from audit.core.labels import LABELS  # noqa: E402
