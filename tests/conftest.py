@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -42,7 +44,44 @@ def audit_text(nlp, rulebook):
 
 
 @pytest.fixture
-def cli(tmp_path):
+def cli(tmp_path, monkeypatch):
+    """Run the CLI in this process, as `claims-audit ARGS` in `cwd` (default: tmp_path).
+
+    Returns a CompletedProcess with text output. A run costs the audit, not a Python and spaCy
+    start-up. Tests about the process itself (signals, start-up, exit on kill, the installed
+    entry point, the bytes a terminal receives) start a real one: `cli_process`.
+    """
+    import gc
+
+    from audit.cli import main
+
+    def run(*args: str, stdin: str | None = None, cwd: Path | None = None):
+        monkeypatch.chdir(cwd or tmp_path)
+        monkeypatch.setenv("NO_COLOR", "1")
+        # Text streams over bytes, as a process has: writers that write bytes use .buffer.
+        out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
+        err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace")
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO((stdin or "").encode())))
+        threshold = gc.get_threshold()
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = main(list(args))
+        finally:
+            # An audit tunes the cycle collector for a short-lived process (relax_gc): undo it,
+            # so what this run left behind can be collected.
+            gc.unfreeze()
+            gc.set_threshold(*threshold)
+        texts = []
+        for stream in (out, err):
+            stream.flush()
+            texts.append(stream.buffer.getvalue().decode("utf-8", "replace"))  # type: ignore[attr-defined]
+        return subprocess.CompletedProcess(list(args), code, *texts)
+
+    return run
+
+
+@pytest.fixture
+def cli_process(tmp_path):
     """Run the real CLI in a subprocess; returns CompletedProcess with text output."""
 
     def run(*args: str, stdin: str | None = None, cwd: Path | None = None):
