@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,33 +53,10 @@ def discover(
             continue
         p = Path(arg)
         if p.is_dir():
-            top = p.resolve()
-            in_force = {p.as_posix(): Ignores.for_walk(p)}
-            for root, dirs, files in os.walk(p):  # does not follow symlinked folders
-                ignores = in_force.pop(Path(root).as_posix())
-                dirs[:] = sorted(
-                    d
-                    for d in dirs
-                    if d not in SKIP_DIRS
-                    and not d.startswith(".")
-                    and not ignores.ignored(Path(root) / d, is_dir=True)
-                )
-                for d in dirs:
-                    in_force[(Path(root) / d).as_posix()] = ignores.entering(Path(root) / d)
-                for name in sorted(files):
-                    fp = Path(root) / name
-                    fmt = FORMAT_BY_SUFFIX.get(fp.suffix.lower())
-                    if fmt and (ignores.ignored(fp) or is_own_report(fp)):
-                        continue
-                    if fmt and fp.is_symlink():
-                        why = _unsafe_link(fp, top)
-                        if why:
-                            if notes is not None:
-                                notes.append(f"{display_path(fp)}: symlink {why}, skipped")
-                            continue
-                    if fmt and fp.as_posix() not in seen:
-                        seen.add(fp.as_posix())
-                        inputs.append(Input(display_path(fp), fp, fmt, explicit=False))
+            for fp, fmt in _walk(p, notes):
+                if fp.as_posix() not in seen:
+                    seen.add(fp.as_posix())
+                    inputs.append(Input(display_path(fp), fp, fmt, explicit=False))
         elif p.exists() or p.is_symlink():
             fmt = input_format
             if fmt == "auto":
@@ -89,6 +67,34 @@ def discover(
         else:
             errors.append(f"{arg}: no such file or directory")
     return inputs, errors
+
+
+def _walk(folder: Path, notes: list[str] | None) -> Iterator[tuple[Path, str]]:
+    """The documents of a folder, in sorted order: (path, format)."""
+    top = folder.resolve()
+    in_force = {folder.as_posix(): Ignores.for_walk(folder)}
+    for root, dirs, files in os.walk(folder):  # does not follow symlinked folders
+        ignores = in_force.pop(Path(root).as_posix())
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if d not in SKIP_DIRS
+            and not d.startswith(".")
+            and not ignores.ignored(Path(root) / d, is_dir=True)
+        )
+        for d in dirs:
+            in_force[(Path(root) / d).as_posix()] = ignores.entering(Path(root) / d)
+        for name in sorted(files):
+            fp = Path(root) / name
+            fmt = FORMAT_BY_SUFFIX.get(fp.suffix.lower())
+            if not fmt or ignores.ignored(fp) or is_own_report(fp):
+                continue
+            why = _unsafe_link(fp, top) if fp.is_symlink() else None
+            if why:
+                if notes is not None:
+                    notes.append(f"{display_path(fp)}: symlink {why}, skipped")
+                continue
+            yield fp, fmt
 
 
 def display_path(path: Path | str) -> str:
