@@ -99,7 +99,7 @@ def test_interrupted_run_leaves_earlier_report_intact(tmp_path):
     content = tmp_path / "content"
     content.mkdir()
     article = (ROOT / "examples" / "iv-drip-landing.md").read_text() * 30
-    for i in range(200):  # about 1.4 million words: far longer than the 2.5 s we wait
+    for i in range(200):  # about 1.4 million words: the run is still going when the signal comes
         (content / f"p{i:03d}.md").write_text(article)
     report = tmp_path / "audit.json"
     report.write_text('{"previous": true}\n')
@@ -121,7 +121,11 @@ def test_interrupted_run_leaves_earlier_report_intact(tmp_path):
         text=True,
         env=env,
     )
-    time.sleep(2.5)  # past start-up, inside the audit
+    # Inside the audit: the streamed report's temporary file exists (polled, not timed).
+    deadline = time.monotonic() + 120
+    while not [p for p in tmp_path.iterdir() if p.name.startswith(".audit.json.")]:
+        assert proc.poll() is None and time.monotonic() < deadline, "the audit never started"
+        time.sleep(0.02)
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode != 0

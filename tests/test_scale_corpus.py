@@ -10,6 +10,8 @@ import pytest
 from audit.inputs.corpus import CorpusSpec, iter_rows
 from tests.scale_helpers import ARTICLES, rows
 
+pytestmark = pytest.mark.slow
+
 SAVE = {
     "csv": lambda df, p: df.to_csv(p, index=False),
     "jsonl": lambda df, p: df.to_json(p, orient="records", lines=True, force_ascii=False),

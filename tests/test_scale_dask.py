@@ -10,6 +10,8 @@ import pytest
 
 from tests.scale_helpers import make_folder, rows
 
+pytestmark = pytest.mark.slow
+
 if not os.environ.get("CI"):
     pytest.importorskip("distributed")  # CI installs the test extra, which has it
 

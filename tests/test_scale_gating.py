@@ -15,6 +15,8 @@ from audit.core.formats import FORMAT_BY_SUFFIX
 from audit.nlp.gating import max_length, required_classes, required_sets
 from audit.readers import parse
 
+pytestmark = pytest.mark.slow
+
 CORPUS = Path(__file__).parent / "corpus"
 ARTICLES = sorted(
     p

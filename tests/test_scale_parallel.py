@@ -5,9 +5,13 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
+
 from audit.cli import main
 from audit.engines.parallel import chunks
 from tests.scale_helpers import ARTICLES, make_folder
+
+pytestmark = pytest.mark.slow
 
 
 def test_jobs_2_output_is_identical_to_jobs_1(cli, tmp_path):
@@ -128,3 +132,25 @@ def test_spawned_workers_build_their_own_pipeline(tmp_path, monkeypatch, nlp, ru
     inputs, _ = discover([str(make_folder(tmp_path / "corpus", copies=1))])
     spawned = list(audit_parallel(inputs, WorkerSpec(rulebook), 2))
     assert [r.findings for r in spawned] == [r.findings for r in run(inputs, nlp, rulebook)]
+
+
+def test_without_jobs_workers_start_only_for_enough_text(tmp_path, monkeypatch, nlp, rulebook):
+    """A small folder is audited in this process (starting workers costs more than it saves);
+    a large one, or an explicit --jobs, goes to workers."""
+    import audit.engines.runner as runner
+    from audit.engines.local import RunOptions
+    from audit.inputs.discovery import discover
+
+    started: list[int] = []
+    monkeypatch.setattr(runner, "audit_parallel", lambda *a, **k: started.append(a[2]) or iter(()))
+    monkeypatch.setattr(runner, "iter_audit", lambda *a, **k: iter(()))  # here: not audited
+    small = make_folder(tmp_path / "small")  # 38 files, about 300 kB
+    inputs, _ = discover([str(small)])
+    options = RunOptions()
+    list(runner.audit_stream(inputs, inputs, nlp, rulebook, options))
+    assert started == []
+    list(runner.audit_stream(inputs, inputs, nlp, rulebook, options, jobs=2))
+    assert started == [2]
+    monkeypatch.setattr(runner, "AUTO_PARALLEL_BYTES", 100_000)
+    list(runner.audit_stream(inputs, inputs, nlp, rulebook, options))
+    assert len(started) == 2

@@ -14,6 +14,8 @@ from audit.writers import streaming
 from audit.writers.json_report import to_json
 from tests.scale_helpers import make_folder
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory, nlp, rulebook):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audit.core.formats import FORMAT_BY_SUFFIX
+from audit.inputs.ignores import Ignores, is_own_report
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox"}
@@ -26,6 +27,9 @@ def discover(
     args: list[str], input_format: str = "auto", notes: list[str] | None = None
 ) -> tuple[list[Input], list[str]]:
     """Expand files and folders (recursively, in sorted order); report paths that do not exist.
+
+    A folder walk leaves out what .gitignore and .claims-audit-ignore files ignore, and the
+    tool's own reports (audit.inputs.ignores).
 
     A folder walk audits a symlinked file only when the file it points to is one the walk
     could have found itself: inside the folder, outside hidden and skipped folders such as
@@ -49,11 +53,23 @@ def discover(
         p = Path(arg)
         if p.is_dir():
             top = p.resolve()
+            in_force = {p.as_posix(): Ignores.for_walk(p)}
             for root, dirs, files in os.walk(p):  # does not follow symlinked folders
-                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+                ignores = in_force.pop(Path(root).as_posix())
+                dirs[:] = sorted(
+                    d
+                    for d in dirs
+                    if d not in SKIP_DIRS
+                    and not d.startswith(".")
+                    and not ignores.ignored(Path(root) / d, is_dir=True)
+                )
+                for d in dirs:
+                    in_force[(Path(root) / d).as_posix()] = ignores.entering(Path(root) / d)
                 for name in sorted(files):
                     fp = Path(root) / name
                     fmt = FORMAT_BY_SUFFIX.get(fp.suffix.lower())
+                    if fmt and (ignores.ignored(fp) or is_own_report(fp)):
+                        continue
                     if fmt and fp.is_symlink():
                         why = _unsafe_link(fp, top)
                         if why:
