@@ -89,10 +89,137 @@
     }
   });
 
+  review(cards);
+
   // The page arrives unfiltered; filter only if the browser restored earlier choices.
   if (category.value || severity.value || docFilter.value || search.value) {
     apply();
   } else {
     status.textContent = "Showing all " + cards.length + " findings";
+  }
+
+  // --- Review decisions ------------------------------------------------------------------
+  // One decision per finding card, kept in localStorage under the report id (so reopening
+  // this report finds them) and exported as a decisions file for `--decisions FILE`.
+  // A card that arrived with a decision (data-decision) starts from it.
+  function review(cards) {
+    var root = document.documentElement;
+    var reportId = root.getAttribute("data-report-id") || "";
+    var key = "claims-audit:decisions:" + reportId;
+    var nameKey = "claims-audit:reviewer";
+    var nameBox = document.getElementById("review-name");
+    var exportButton = document.getElementById("export-decisions");
+    var reviewStatus = document.getElementById("review-status");
+    var FIELDS = ["reason", "reference", "reviewer", "comment"];
+    var saved = load();
+
+    function load() {
+      try {
+        var data = JSON.parse(window.localStorage.getItem(key) || "{}");
+        return data && typeof data === "object" ? data : {};
+      } catch (e) { return {}; }
+    }
+    function store() {
+      try { window.localStorage.setItem(key, JSON.stringify(saved)); } catch (e) { /* full */ }
+    }
+    function fromCard(card) {
+      var d = card.getAttribute("data-decision");
+      if (!d) { return null; }
+      var out = {decision: d, time: card.getAttribute("data-time") || ""};
+      FIELDS.forEach(function (f) { out[f] = card.getAttribute("data-" + f) || ""; });
+      return out;
+    }
+    function field(card, name) { return card.querySelector("[data-field=" + name + "]"); }
+    function describe(entry) {
+      if (!entry || !entry.decision) { return "\u2610 accepted \u2610 needs edit \u2610 dismissed"; }
+      var text = entry.decision + (entry.reason ? ": " + entry.reason : "");
+      if (entry.reference) { text += " [" + entry.reference + "]"; }
+      text += " (" + (entry.reviewer || "no reviewer") + ", " + (entry.time || "") + ")";
+      return text + (entry.comment ? " \u2014 " + entry.comment : "");
+    }
+    function show(card, entry) {
+      var decision = entry ? entry.decision : "";
+      card.querySelectorAll("input[type=radio]").forEach(function (r) {
+        r.checked = r.value === decision;
+      });
+      FIELDS.forEach(function (f) { field(card, f).value = entry ? entry[f] || "" : ""; });
+      card.querySelector(".decision-state").textContent = decision || "none";
+      card.querySelector(".decision-text").textContent = describe(entry);
+      card.classList.toggle("decided", Boolean(decision));
+    }
+    function record(card) {
+      var checked = card.querySelector("input[type=radio]:checked");
+      var entry = {decision: checked ? checked.value : ""};
+      var reviewer = field(card, "reviewer");
+      if (entry.decision && !reviewer.value.trim()) { reviewer.value = nameBox.value.trim(); }
+      FIELDS.forEach(function (f) { entry[f] = field(card, f).value.trim(); });
+      entry.time = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+      saved[card.getAttribute("data-fingerprint")] = entry;
+      store();
+      card.querySelector(".decision-state").textContent = entry.decision || "none";
+      card.querySelector(".decision-text").textContent = describe(entry);
+      card.classList.toggle("decided", Boolean(entry.decision));
+    }
+    function current(card) {
+      var fp = card.getAttribute("data-fingerprint");
+      return Object.prototype.hasOwnProperty.call(saved, fp) ? saved[fp] : fromCard(card);
+    }
+
+    nameBox.value = window.localStorage.getItem(nameKey) || "";
+    nameBox.addEventListener("input", function () {
+      try { window.localStorage.setItem(nameKey, nameBox.value.trim()); } catch (e) { /* full */ }
+    });
+    cards.forEach(function (card) {
+      show(card, current(card));
+      var box = card.querySelector(".decide");
+      box.addEventListener("change", function () { record(card); });
+      box.addEventListener("input", function (ev) {
+        if (ev.target.matches("input[type=text], textarea")) { record(card); }
+      });
+    });
+
+    exportButton.addEventListener("click", function () {
+      var decisions = [], unnamed = [];
+      cards.forEach(function (card) {
+        var entry = current(card);
+        if (!entry || !entry.decision) { return; }
+        var reviewer = entry.reviewer || nameBox.value.trim();
+        if (!reviewer) { unnamed.push(card); return; }
+        decisions.push({
+          fingerprint: card.getAttribute("data-fingerprint"),
+          rule: card.getAttribute("data-rule"),
+          path: card.getAttribute("data-path"),
+          sentence: card.getAttribute("data-sentence"),
+          decision: entry.decision,
+          reason: entry.reason || "",
+          reference: entry.reference || "",
+          reviewer: reviewer,
+          time: entry.time || new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+          comment: entry.comment || ""
+        });
+      });
+      if (unnamed.length) {
+        reviewStatus.textContent = unnamed.length + " decision(s) have no reviewer: " +
+          "type your name in the Reviewer box, then export again.";
+        nameBox.focus();
+        return;
+      }
+      var file = {
+        schema_version: 1,
+        tool: {name: "claims-audit", version: root.getAttribute("data-version") || ""},
+        report_id: reportId,
+        decisions: decisions
+      };
+      var blob = new Blob([JSON.stringify(file, null, 2) + "\n"], {type: "application/json"});
+      var link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = "decisions-" + reportId + ".json";
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      window.setTimeout(function () { URL.revokeObjectURL(link.href); }, 0);
+      reviewStatus.textContent = "Exported " + decisions.length + " decision(s) to " +
+        link.download + ".";
+    });
   }
 }());
