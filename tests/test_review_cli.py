@@ -153,6 +153,14 @@ def test_a_decision_with_another_sentence_does_not_apply(cli, tmp_path, audited)
     assert [f["rule"] for f in report["findings"]].count("stale-decision") == 1
 
 
+def test_a_decision_on_a_rule_left_out_of_the_run_is_not_stale(cli, tmp_path, audited):
+    _write(tmp_path / "d.json", [_decision(f, "accepted") for f in audited])
+    rule = audited[0]["rule"]
+    _, report = _json(cli, "a.md", "--decisions", "d.json", "--ignore", rule)
+    assert not [f for f in report["findings"] if f["rule"] == "stale-decision"]
+    assert all(f["review"]["cleared"] for f in report["findings"])
+
+
 def test_decisions_from_the_config_and_later_files_win(cli, tmp_path, audited):
     _write(tmp_path / "first.json", [_decision(f, "needs-edit") for f in audited])
     _write(tmp_path / "second.json", [_decision(f, "dismissed") for f in audited])

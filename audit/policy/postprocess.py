@@ -52,7 +52,7 @@ def finish(results: list[DocumentResult], policy: Policy) -> None:
             r.path, r.directives, policy.known, cfg.require_suppression_reason
         )
         if policy.review:
-            extra += policy.review.apply(r.path, findings)
+            extra += policy.review.apply(r.path, findings, policy.enabled - disabled)
         assign_fingerprints(extra)
         findings = sorted((f for f in findings + extra if f.rank >= floor), key=sort_key)
         if policy.changed is not None:

@@ -17,6 +17,7 @@ before --min-severity:
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -34,16 +35,30 @@ class ReviewSet:
     library: list[ApprovedClaim] = field(default_factory=list)
     library_path: str = ""
     today: date = field(default_factory=date.today)
+    _paths: dict[str, dict[str, tuple[Decision, str]]] | None = field(default=None, repr=False)
 
     def __bool__(self) -> bool:
         return bool(self.decisions or self.library)
 
     def by_path(self, path: str) -> dict[str, tuple[Decision, str]]:
-        return {fp: hit for fp, hit in self.decisions.items() if hit[0].path == path}
+        """This document's decisions (indexed once: a corpus has many documents)."""
+        if self._paths is None:
+            self._paths = {}
+            for fp, hit in self.decisions.items():
+                self._paths.setdefault(hit[0].path, {})[fp] = hit
+        return self._paths.get(path, {})
 
-    def apply(self, path: str, findings: list[Finding]) -> list[Finding]:
-        """Mark `findings` in place; return the findings the review adds."""
+    def apply(
+        self, path: str, findings: list[Finding], active: Collection[str] | None = None
+    ) -> list[Finding]:
+        """Mark `findings` in place; return the findings the review adds.
+
+        `active` holds the rules the run looked for here: a decision on a rule left out by
+        --select, --ignore, --no-model or the config is not stale.
+        """
         reviews, stale = match(findings, self.by_path(path))
+        if active is not None:
+            stale = [d for d in stale if d.rule in RULES or d.rule in active]
         for i, r in reviews.items():
             cleared = r.decision in CLEARS_GATE
             findings[i].review = {**r.to_dict(), "claim": None, "cleared": cleared}
