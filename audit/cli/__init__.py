@@ -1,4 +1,5 @@
-"""Command line: audit paths (default), record a baseline, list and show rules, evaluate.
+"""Command line: audit paths (default), record a baseline, list and show rules, evaluate,
+write the review log.
 
 Every error is one line on stderr with exit code 2 (audit.cli.exit_codes); no traceback
 reaches the user. Each command is a module of its own; this one only dispatches.
@@ -28,12 +29,16 @@ def _command(name: str) -> Callable[[list[str]], int]:
         from audit.cli.baseline_cmd import cmd_baseline
 
         return cmd_baseline
+    if name == "review-log":
+        from audit.cli.review_log_cmd import cmd_review_log
+
+        return cmd_review_log
     from audit.cli.audit_cmd import cmd_audit
 
     return cmd_audit
 
 
-COMMANDS = ("rules", "eval", "baseline")
+COMMANDS = ("rules", "eval", "baseline", "review-log")
 
 
 def main(argv: list[str] | None = None) -> int:

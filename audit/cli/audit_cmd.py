@@ -31,6 +31,7 @@ from audit.policy.postprocess import Policy
 from audit.rulebook.book import RuleBook
 
 if TYPE_CHECKING:
+    from audit.review.apply import ReviewSet
     from audit.writers.streaming import Prepare
 
 
@@ -89,10 +90,28 @@ def plan(
         min_severity=min_severity(args, config),
         baseline=baseline,
         changed=sources.changed,
+        review=None if baseline_mode else review_set(args, config),
     )
     return Plan(
         args, formats, fail_on(args, config), run_limits, sources, where, full, rulebook, policy
     )
+
+
+def review_set(args: argparse.Namespace, config: Config) -> ReviewSet | None:
+    """--decisions (after the config's files: later ones win) and --claims-library."""
+    paths = list(config.decisions) + [Path(p) for p in args.decisions]
+    library_path = Path(args.claims_library) if args.claims_library else config.claims_library
+    if not paths and library_path is None:
+        return None
+    from audit.review.apply import ReviewSet
+    from audit.review.decisions import load_decisions
+    from audit.review.library import load_library
+
+    review = ReviewSet(decisions=load_decisions(paths))
+    if library_path is not None:
+        review.library = load_library(library_path)
+        review.library_path = str(library_path)
+    return review
 
 
 def _locally(run: Plan) -> int:

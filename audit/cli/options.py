@@ -67,7 +67,7 @@ def audit_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Flag health claims that need a citation or an edit before publication.",
         epilog="Other commands: `%(prog)s rules [show ID]`, `%(prog)s eval CORPUS_DIR`, "
-        "`%(prog)s baseline PATHS -o FILE`. "
+        "`%(prog)s baseline PATHS -o FILE`, `%(prog)s review-log DECISIONS -o FILE`. "
         "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.",
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, or - for stdin")
@@ -120,6 +120,20 @@ def _project_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-config", action="store_true", help="ignore configuration files")
     p.add_argument("--baseline", metavar="FILE", help="fail only on findings not in this baseline")
     p.add_argument("--diff", metavar="REF", help="audit only lines changed since this git ref")
+    review = p.add_argument_group("compliance review (docs/review.md)")
+    review.add_argument(
+        "--decisions",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="reviewers' decisions exported from the HTML report: accepted and dismissed "
+        "findings no longer fail (repeatable; later files win)",
+    )
+    review.add_argument(
+        "--claims-library",
+        metavar="FILE",
+        help="approved-claims library (YAML or CSV): approved wordings pass, drifted ones warn",
+    )
 
 
 def _web_options(p: argparse.ArgumentParser, web: argparse._ArgumentGroup) -> None:

@@ -34,9 +34,20 @@ class Finding:
     fingerprint: str = ""
     baseline_state: str | None = None  # "new" | "unchanged" when a baseline is in use
     suppression: dict | None = None  # the inline directive that suppressed it
+    # A reviewer's decision or the approved claim matched (audit.review); reports leave the
+    # key out when there is none, so runs without review files write what they always wrote.
+    review: dict | None = None
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        if self.review is None:
+            del out["review"]
+        return out
+
+    @property
+    def cleared(self) -> bool:
+        """Reviewed as accepted or dismissed, or an approved claim: it does not fail the gate."""
+        return bool(self.review and self.review.get("cleared"))
 
     @property
     def rank(self) -> int:
@@ -67,7 +78,10 @@ def sort_key(f: Finding) -> tuple:
 
 def finding_dict(f: Finding) -> dict:
     """The finding's fields, as `Finding.to_dict` gives them (without its deep copy)."""
-    return {name: getattr(f, name) for name in FIELDS}
+    out = {name: getattr(f, name) for name in FIELDS}
+    if f.review is None:
+        del out["review"]
+    return out
 
 
 FIELDS = [f.name for f in dataclasses.fields(Finding)]

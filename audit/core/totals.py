@@ -24,7 +24,7 @@ class Totals:
         self.findings = self.suppressed = self.new = self.baselined = 0
         self.by_severity: Counter[str] = Counter()
         self.by_category: Counter[str] = Counter()
-        self.failing = 0  # findings at or above --fail-on that are not in the baseline
+        self.failing = 0  # findings at or above --fail-on, not in the baseline nor cleared
 
     @property
     def failed(self) -> bool:
@@ -49,8 +49,10 @@ class Totals:
             self.by_category[f.category] += 1
             self.new += f.baseline_state == "new"
             self.baselined += f.baseline_state == "unchanged"
-            # A finding already in the baseline does not fail the run.
-            self.failing += f.rank >= self.threshold and f.baseline_state != "unchanged"
+            # A finding already in the baseline, or cleared by a review, does not fail the run.
+            self.failing += (
+                f.rank >= self.threshold and f.baseline_state != "unchanged" and not f.cleared
+            )
 
     def merge(self, other: Totals) -> None:
         """Add another partition's totals (the Dask engine sums its workers' counts)."""

@@ -40,6 +40,8 @@ class Config:
     require_suppression_reason: bool = False
     source_tiers: dict[str, int] = field(default_factory=dict)  # domain -> tier 1-4
     site: list[str] = field(default_factory=list)  # the audited site's domains: not sources
+    decisions: list[Path] = field(default_factory=list)  # reviewers' decisions files
+    claims_library: Path | None = None  # the approved-claims library
 
     # -- per-file rules ------------------------------------------------------------------
     def relative(self, path: str) -> str:
@@ -169,4 +171,6 @@ def _config(path: Path, spec: ConfigFile) -> Config:
         require_suppression_reason=spec.require_suppression_reason,
         source_tiers={d.lower().removeprefix("www."): t for d, t in spec.source_tiers.items()},
         site=spec.sites,
+        decisions=[root / p for p in spec.decisions],
+        claims_library=root / spec.claims_library if spec.claims_library is not None else None,
     )

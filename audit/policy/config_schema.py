@@ -82,6 +82,14 @@ class ConfigFile(_Strict):
         description="The audited site's domains (one or a list): its links cite nothing.",
     )
     overrides: list[OverrideTable] = Field(default_factory=list)
+    decisions: list[Word] = Field(
+        default_factory=list, description="Reviewers' decisions files, relative to here."
+    )
+    claims_library: str | None = Field(
+        None,
+        alias="claims-library",
+        description="The approved-claims library (YAML or CSV), relative to here.",
+    )
 
     @property
     def sites(self) -> list[str]:
@@ -100,6 +108,8 @@ _MUST = {
     "site": "must be a list of strings",
     "severity": "must be a table of rule-or-category = severity",
     "baseline": "must be a file path",
+    "decisions": "must be a list of file paths",
+    "claims-library": "must be a file path",
     "require-suppression-reason": "must be true or false",
     "source-tiers": "must be a table of domain = tier",
     "overrides": "must be an array of tables ([[overrides]])",

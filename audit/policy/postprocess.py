@@ -1,7 +1,8 @@
 """After the audit, before the writers: project policy applied to every document's findings.
 
 Order matters and is fixed: rules disabled by config -> severity changes -> inline
-suppressions (and findings about the suppressions) -> --min-severity -> --diff lines ->
+suppressions (and findings about the suppressions) -> review decisions and the approved-claims
+library (and the findings they add) -> --min-severity -> --diff lines ->
 baseline marking. Keeping it in one place keeps every writer and the exit code consistent.
 """
 
@@ -16,6 +17,7 @@ from audit.inputs.gitdiff import touches
 from audit.policy.baseline import mark
 from audit.policy.config import Config
 from audit.policy.suppressions import apply, directive_findings
+from audit.review.apply import ReviewSet
 
 # Context lowers a claim to info (hedged, question); a configured severity must not undo that.
 _LOWERED = {"hedged", "question"}
@@ -29,6 +31,7 @@ class Policy:
     min_severity: str = "info"
     baseline: set[str] | None = None
     changed: dict[Path, set[int] | None] | None = None
+    review: ReviewSet | None = None  # --decisions and --claims-library
 
 
 def finish(results: list[DocumentResult], policy: Policy) -> None:
@@ -48,6 +51,8 @@ def finish(results: list[DocumentResult], policy: Policy) -> None:
         extra = directive_findings(
             r.path, r.directives, policy.known, cfg.require_suppression_reason
         )
+        if policy.review:
+            extra += policy.review.apply(r.path, findings, policy.enabled - disabled)
         assign_fingerprints(extra)
         findings = sorted((f for f in findings + extra if f.rank >= floor), key=sort_key)
         if policy.changed is not None:

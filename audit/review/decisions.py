@@ -62,6 +62,7 @@ class Review:
     reviewer: str
     time: str
     source: str  # the decisions file it came from
+    comment: str = ""
 
     def to_dict(self) -> dict:
         return {
@@ -70,6 +71,7 @@ class Review:
             "reference": self.reference,
             "reviewer": self.reviewer,
             "time": self.time,
+            "comment": self.comment,
             "source": self.source,
         }
 
@@ -129,7 +131,9 @@ def match(
         if d.sentence and _norm(d.sentence) != _norm(f.sentence):
             continue
         used.add(f.fingerprint)
-        reviews[i] = Review(d.decision, d.reason, d.reference, d.reviewer, d.time, source)
+        reviews[i] = Review(
+            d.decision, d.reason, d.reference, d.reviewer, d.time, source, d.comment
+        )
     stale = [d for fp, (d, _) in decisions.items() if fp not in used]
     return reviews, stale
 

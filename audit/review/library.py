@@ -88,6 +88,10 @@ def load_library(path: Path) -> list[ApprovedClaim]:
         data = {"claims": [{k: v for k, v in r.items() if v not in (None, "")} for r in rows]}
     else:
         data = _yaml(path, text)
+    if not isinstance(data, dict) or not isinstance(data.get("claims"), list):
+        raise UsageError(f"{path}: not a claims library: expected a 'claims:' list of claims")
+    if not data["claims"]:
+        raise UsageError(f"{path}: the claims library lists no claims")
     try:
         library = _Library.model_validate(data)
     except ValidationError as exc:

@@ -1,14 +1,12 @@
-"""`claims-audit review-log DECISIONS... -o log.csv`: who decided what, when and why.
+"""The review log: who decided what, when and why, for the compliance archive.
 
-One row per decision across the files given, in time order, for the compliance archive.
-Cells that a spreadsheet would run as a formula are prefixed with a quote, as in the CSV
-report.
+One row per decision across the files given, in time order (then reviewer and fingerprint).
+`claims-audit review-log` (audit.cli.review_log_cmd) writes the rows as CSV with the CSV
+report's cell rules, so a cell a spreadsheet would run as a formula is quoted.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from audit.review.decisions import load_decisions
@@ -19,11 +17,8 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-def _cell(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def render_log(paths: list[Path]) -> str:
+def log_rows(paths: list[Path]) -> list[dict[str, str]]:
+    """Every decision in `paths` (each file read and checked on its own), oldest first."""
     rows = []
     for path in paths:
         for d, source in load_decisions([path]).values():
@@ -36,9 +31,4 @@ def render_log(paths: list[Path]) -> str:
                 }
             )  # fmt: skip
     rows.sort(key=lambda r: (r["time"], r["reviewer"], r["fingerprint"]))
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for r in rows:
-        writer.writerow({k: _cell(str(v)) for k, v in r.items()})
-    return out.getvalue()
+    return rows

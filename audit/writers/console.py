@@ -44,8 +44,28 @@ def render_results(results: list[DocumentResult], fail_on: str, color: bool = Fa
         sentence = escape(textwrap.shorten(f.sentence, width=300, placeholder=" ..."))
         lines.append(c(_DIM, f"    | {sentence}"))
         lines.append(f"    = {escape(f.action)}: {escape(f.suggestion)}")
+        if f.review:
+            lines.append(f"    ~ {escape(review_line(f.review))}")
     lines.append(summary_line(summarize(results, fail_on), fail_on))
     return "\n".join(lines) + "\n"
+
+
+def review_line(review: dict) -> str:
+    """A finding's review on one line: "accepted by Ana (2026-01-05): reason [reference]"."""
+    claim = review.get("claim")
+    what = str(review.get("decision") or "reviewed")
+    if claim:
+        what = {
+            "approved": "approved claim {}",
+            "drift": "drifted from approved claim {}",
+            "expired": "expired approval of claim {}",
+        }[claim["status"]].format(claim["id"])
+    line = f"{what} by {review.get('reviewer') or '?'} ({review.get('time') or '?'})"
+    if review.get("reason"):
+        line += f": {review['reason']}"
+    if review.get("reference"):
+        line += f" [{review['reference']}]"
+    return line + ("; does not fail the gate" if review.get("cleared") else "")
 
 
 def summary_line(s: dict, fail_on: str) -> str:

@@ -25,7 +25,9 @@ from dataclasses import fields
 from audit.core.finding import Finding
 from audit.core.result import all_findings
 
-COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Finding))
+# `review` is a column only when a finding has one (--decisions, --claims-library), so a run
+# without review files writes the columns it always wrote.
+COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Finding) if f.name != "review")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NEEDS_QUOTES = re.compile('[,"\r\n]')
 
@@ -39,9 +41,18 @@ def _cell(value: object) -> str:
     return '"' + text.replace('"', '""') + '"' if _NEEDS_QUOTES.search(text) else text
 
 
+def csv_text(columns: list[str] | tuple[str, ...], rows: list[dict]) -> str:
+    """A header and one line per row, with the cell rules above (also the review log's)."""
+    lines = [",".join(columns)]
+    lines += [",".join(_cell(row.get(c)) for c in columns) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
 def render(report) -> str:
-    lines = [",".join(COLUMNS)]
-    for f in all_findings(report.results):
+    findings = all_findings(report.results)
+    columns = COLUMNS + (("review",) if any(f.review for f in findings) else ())
+    lines = [",".join(columns)]
+    for f in findings:
         values = f.to_dict()
-        lines.append(",".join(_cell(values[c]) for c in COLUMNS))
+        lines.append(",".join(_cell(values.get(c)) for c in columns))
     return "\n".join(lines) + "\n"

@@ -30,7 +30,7 @@ def render(report) -> str:
             props = f"file={_prop(r.path)},title={_prop('claims-audit')}"
             lines.append(f"::error {props}::{_data(escape(r.error))}")
         for f in r.findings:
-            if f.baseline_state == "unchanged":
+            if f.baseline_state == "unchanged" or f.cleared:
                 continue
             props = ",".join(
                 [

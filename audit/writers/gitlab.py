@@ -20,6 +20,6 @@ def render(report) -> str:
         }
         for r in report.results
         for f in r.findings
-        if f.baseline_state != "unchanged"
+        if f.baseline_state != "unchanged" and not f.cleared
     ]
     return json.dumps(issues, ensure_ascii=False, indent=2) + "\n"

@@ -7,7 +7,7 @@ script and the one stylesheet by hash, so even a bug in escaping could not run a
 audited document or fetch anything.
 
 Templates live in audit/templates/ and are rendered by Jinja2 with autoescaping on; this module
-only computes what to show (pieces of text, colours, chart geometry, summary tables).
+only computes what to show (text pieces, colours, charts, tables; review data: html_review).
 """
 
 from __future__ import annotations
@@ -316,8 +316,10 @@ def render(report: Report) -> str:
     from markupsafe import Markup
 
     from audit.writers import tables
+    from audit.writers.html_review import review_context
 
     env = _environment()
+    review = review_context(report)
     results = report.results
     frame = tables.findings_frame(results)
     by_category = tables.records(tables.counts_by(frame, "category"))
@@ -328,9 +330,8 @@ def render(report: Report) -> str:
     pal = palette(colours)
     docs, styler = _documents(results, doc_rows, colours)
 
-    css = _static("report.css") + env.get_template("palette.css.j2").render(
-        palette=pal, mixes=styler.mix_css(pal)
-    )
+    pal_css = env.get_template("palette.css.j2").render(palette=pal, mixes=styler.mix_css(pal))
+    css = _static("report.css") + pal_css + review.pop("page_css")
     js = _static("report.js")
     csp = (
         f"default-src 'none'; script-src '{_sha256(js)}'; style-src '{_sha256(css)}'; "
@@ -361,6 +362,7 @@ def render(report: Report) -> str:
         css=Markup(css),
         js=Markup(js),
         csp=csp,
+        **review,
     )
 
 

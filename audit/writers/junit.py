@@ -43,7 +43,11 @@ def render(report) -> str:
             ET.SubElement(case, "error", message=r.error, type="input-error")
             cases += 1
             errs += 1
-        failing = [f for f in r.findings if f.rank >= threshold and f.baseline_state != "unchanged"]
+        failing = [
+            f
+            for f in r.findings
+            if f.rank >= threshold and f.baseline_state != "unchanged" and not f.cleared
+        ]
         for f in failing:
             case = ET.SubElement(
                 suite,

@@ -21,6 +21,7 @@ from audit import __version__
 from audit.core.finding import SEVERITY_RANK, Finding, sort_key
 from audit.core.result import DocumentResult
 from audit.core.totals import Totals
+from audit.writers.console import review_line
 
 BUDGET = 60_000  # characters; leaves room under GitHub's 65,536 for a bot's own header
 OPEN_UP_TO = 25  # reports with at most this many findings show every file expanded
@@ -96,6 +97,8 @@ def _file_block(result: DocumentResult, expanded: bool) -> str:
     ]
     for f in result.findings:
         state = " (in baseline)" if f.baseline_state == "unchanged" else ""
+        if f.review:  # --decisions / --claims-library
+            state += f" ({text(review_line(f.review))})"
         rows.append(
             f"| {code(f'{f.path}:{f.line}:{f.column}')} | {f.severity}{state} | {code(f.rule)} "
             f"| {text(f.action)} | {_sentence(f)} |"

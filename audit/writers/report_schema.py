@@ -64,6 +64,43 @@ class SuppressionEntry(_Closed):
     line: Position
 
 
+class ClaimEntry(_Closed):
+    """The approved claim a sentence matched (--claims-library)."""
+
+    id: str
+    wording: str = Field(description="The approved wording.")
+    references: list[str]
+    scope: str = Field(description="Product or market the approval covers.")
+    approver: str
+    approved: str = Field(description="Approval date (YYYY-MM-DD).")
+    expires: str | None = Field(description="Expiry date (YYYY-MM-DD), if any.")
+    status: Literal["approved", "drift", "expired"] = Field(
+        description="approved: same wording and figures; drift: close, but changed; expired."
+    )
+    score: Annotated[int, Field(ge=0, le=100)] = Field(description="Wording similarity, 0-100.")
+    changes: str = Field(description="What drifted (figures, a dropped hedge), or why expired.")
+
+
+class ReviewEntry(_Closed):
+    """A reviewer's decision on the finding (--decisions), or the approved claim it matched."""
+
+    decision: Literal["accepted", "needs-edit", "dismissed"] | None = Field(
+        description="The reviewer's decision; null for an approved-claims library match."
+    )
+    reason: str
+    reference: str = Field(description="The evidence the decision or approval rests on.")
+    reviewer: str = Field(description="Who decided (for a library match: the approver).")
+    time: str = Field(description="When (ISO 8601; for a library match: the approval date).")
+    comment: str
+    source: str = Field(description="The decisions file or claims library it came from.")
+    claim: ClaimEntry | None = Field(
+        default=None, description="The approved claim, for library matches."
+    )
+    cleared: bool = Field(
+        description="Accepted, dismissed or an approved claim: it does not fail the gate."
+    )
+
+
 class FindingEntry(_Closed):
     """One flagged sentence in one category."""
 
@@ -94,6 +131,9 @@ class FindingEntry(_Closed):
         description="With a baseline: whether the baseline holds this finding."
     )
     suppression: SuppressionEntry | None
+    review: ReviewEntry | None = Field(
+        default=None, description="Only with --decisions or --claims-library: see ReviewEntry."
+    )
 
 
 class BySeverity(_Closed):

@@ -3,6 +3,9 @@
 Rules carry their help text and rationale; results carry regions with start and end line and
 column (Unicode code points, declared with columnKind), partialFingerprints that survive line
 moves, baselineState when a baseline is used, and in-source suppressions with their reason.
+A reviewed finding (--decisions, --claims-library) carries its review in `properties.review`;
+an accepted or dismissed one, or an approved claim, is an external suppression whose
+justification names the decision, the reviewer, the reason and the reference.
 
 Artifact locations are URI references (RFC 3986), built from the path one segment at a time:
 
@@ -124,7 +127,23 @@ def _result(f, index: dict[str, int]) -> dict:
                 "justification": f.suppression.get("reason") or "(no reason given)",
             }
         ]
+    if f.review:
+        result["properties"]["review"] = f.review
+        if f.cleared:
+            result.setdefault("suppressions", []).append(_external(f.review))
     return result
+
+
+def _external(review: dict) -> dict:
+    """A reviewed finding as SARIF's external suppression (a decision made outside the source)."""
+    claim = review.get("claim")
+    what = f"approved claim {claim['id']}" if claim else str(review.get("decision"))
+    justification = f"{what} by {review['reviewer']} ({review['time']})"
+    if review.get("reason"):
+        justification += f": {review['reason']}"
+    if review.get("reference"):
+        justification += f" [reference: {review['reference']}]"
+    return {"kind": "external", "status": "accepted", "justification": justification}
 
 
 def render(report) -> str:
