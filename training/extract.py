@@ -26,8 +26,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from audit.checks.claims import _HAS_LETTER, compiled  # noqa: E402
-from audit.core.analysis import trimmed as _trim  # noqa: E402
 from audit.checks.context import Sentence  # noqa: E402
+from audit.core.analysis import trimmed as _trim  # noqa: E402
 from audit.core.formats import FORMAT_BY_SUFFIX  # noqa: E402
 from audit.core.labels import LABELS  # noqa: E402
 from audit.engines.evaluation import _gold, load_labels  # noqa: E402
