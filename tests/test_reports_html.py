@@ -186,12 +186,15 @@ def test_output_is_deterministic_and_covers_all_documents(rulebook):
     assert first == render("html", _report(docs, rulebook))
     assert "Could not be read: bad.md: binary file" in first
     assert first.count('class="doc"') == 3
-    assert "Fails --fail-on warning: 2 findings at or above warning" in first
+    unread = "1 input could not be audited"
+    assert f"Fails --fail-on warning: 2 findings at or above warning; {unread}" in first
     later = Report(docs, "error", rulebook, inputs=["docs/"], created="2030-01-01T00:00:00Z")
-    assert "Fails --fail-on error: 1 finding at or above error" in render("html", later)
+    assert f"Fails --fail-on error: 1 finding at or above error; {unread}" in render("html", later)
     baselined = [replace(f, baseline_state="unchanged") for f in (a, b)]
     docs[0] = replace(docs[0], findings=baselined)
-    assert "Passes --fail-on warning" in render("html", _report(docs, rulebook))
+    # the baseline holds every finding, but an input was not read: never "Passes"
+    assert f"Fails --fail-on warning: {unread}</p>" in render("html", _report(docs, rulebook))
+    assert "Passes --fail-on warning" in render("html", _report(docs[:2], rulebook))
 
 
 @pytest.mark.parametrize("fmt", ["html", "md", "csv"])

@@ -180,8 +180,7 @@ def audit_results(run: Plan) -> list[DocumentResult]:
     if run.args.check_links:
         _check_links(run, results)
     finish(results, run.policy)
-    for message in run.sources.missing:
-        say(message)
+    results += run.sources.missing_results()
     for r in results:
         report_problems(r)
     return results
@@ -251,8 +250,10 @@ def _streamed(run: Plan, prepare: Prepare) -> int:
                 had_error = had_error or bool(result.error)
                 for sink in sinks:
                     sink.add(result)
-        for message in run.sources.missing:
-            say(message)
+        for result in run.sources.missing_results():
+            report_problems(result)
+            for sink in sinks:
+                sink.add(result)
         for sink in sinks:
             sink.close()
     except BaseException:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from audit.cli.messages import say
 from audit.core.errors import AuditError, UsageError
+from audit.core.result import DocumentResult
 from audit.inputs.corpus import CorpusSpec, RowInput
 from audit.inputs.discovery import Input, discover
 from audit.inputs.fetch import Fetcher
@@ -29,6 +30,11 @@ class Sources:
     missing: list[str] = field(default_factory=list)  # one message per input that is not there
     changed: dict[Path, set[int] | None] | None = None  # with --diff: changed lines per file
     fetcher: Fetcher | None = None  # for web pages and link checks
+
+    def missing_results(self) -> list[DocumentResult]:
+        """Each input that is not there as a result with its error, so every report lists it
+        and no report says the run passed."""
+        return [DocumentResult(m.split(": ", 1)[0], error=m) for m in self.missing]
 
     def all_inputs(self) -> Iterator[Input | RowInput]:
         """Files first, then each export's rows, read chunk by chunk as the audit asks."""

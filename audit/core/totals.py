@@ -15,7 +15,8 @@ from audit.core.severity import MOST_SEVERE_FIRST, SEVERITY_RANK
 
 
 class Totals:
-    """Counts over documents and findings; `failed` once a finding fails --fail-on."""
+    """Counts over documents and findings; `failed` once a finding fails --fail-on or an
+    input could not be audited."""
 
     def __init__(self, fail_on: str) -> None:
         self.fail_on = fail_on
@@ -28,7 +29,9 @@ class Totals:
 
     @property
     def failed(self) -> bool:
-        return self.failing > 0
+        """A finding fails --fail-on, or an input could not be audited (no report may say a
+        run passed when part of it was never read)."""
+        return self.failing > 0 or self.errors > 0
 
     @classmethod
     def of(cls, results: Iterable[DocumentResult], fail_on: str) -> Totals:

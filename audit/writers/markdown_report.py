@@ -122,10 +122,15 @@ def _summary(report, totals: Totals) -> list[str]:
     s = totals.summary()
     blocking = totals.failing
     if totals.failed:
-        verdict = (
-            f"## claims-audit: fails `--fail-on {report.fail_on}`\n\n"
-            f"{_plural(blocking, 'finding')} at or above {report.fail_on} need a citation or an edit."
-        )
+        reasons = []
+        if blocking or not totals.errors:
+            reasons.append(
+                f"{_plural(blocking, 'finding')} at or above {report.fail_on} "
+                "need a citation or an edit."
+            )
+        if totals.errors:
+            reasons.append(f"{_plural(totals.errors, 'input')} could not be audited.")
+        verdict = f"## claims-audit: fails `--fail-on {report.fail_on}`\n\n" + " ".join(reasons)
     else:
         verdict = (
             f"## claims-audit: passes `--fail-on {report.fail_on}`\n\n"
