@@ -4,6 +4,7 @@ the config's source tiers and site, then --select / --ignore."""
 from __future__ import annotations
 
 import argparse
+import difflib
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,6 +21,11 @@ def rulebook_for(args: argparse.Namespace, config: Config | None = None) -> Rule
     checks look rules up in it, so what `packs` leaves out is left out everywhere.
     """
     extra = [*(config.rules if config else []), *(Path(p) for p in args.rules)]
+    if args.no_bundled_rules and not extra:
+        raise UsageError(
+            "--no-bundled-rules leaves no rules: give a rule pack with --rules FILE "
+            "(or `rules` in the config)"
+        )
     book = load_rulebook(extra, bundled=not args.no_bundled_rules)
     if args.no_model:
         book = replace(book, rules=[r for r in book.rules if not r.model])
@@ -57,9 +63,11 @@ def selected(rulebook: RuleBook, select: str | None, ignore: str | None) -> Rule
 
     sel, ign = names(select), names(ignore)
     known = {r.id for r in rulebook.rules} | {r.category for r in rulebook.rules}
-    unknown = (sel | ign) - known
+    unknown = sorted((sel | ign) - known)
     if unknown:
-        raise UsageError(f"unknown rule id or category: {', '.join(sorted(unknown))}")
+        close = difflib.get_close_matches(unknown[0], sorted(known), n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else " (claims-audit rules lists them)"
+        raise UsageError(f"unknown rule id or category: {', '.join(unknown)}{hint}")
     if not sel and not ign:
         return rulebook
     rules = [
