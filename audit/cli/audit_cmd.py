@@ -8,6 +8,8 @@ on worker processes) or the Dask engine then audits, and this module writes what
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -223,7 +225,11 @@ def _write_reports(run: Plan, results: list[DocumentResult]) -> None:
         )
         text = render(fmt, report)
         if target is None:
-            sys.stdout.write(text)
+            try:
+                sys.stdout.write(text)
+                sys.stdout.flush()
+            except BrokenPipeError:  # "| head": the verdict still decides the exit code
+                _silence_stdout()
         else:
             write_report(target, text)
 
@@ -239,6 +245,7 @@ def _streamed(run: Plan, prepare: Prepare) -> int:
     args = run.args
     stream = _results(run, prepare)  # the pipeline is built before any report is opened
     sinks = [STREAMS[fmt](target, run.fail_on) for fmt, target in run.targets.items()]
+    gone: set[int] = set()  # sinks whose reader closed the pipe ("| head -1")
     had_error = False
     try:
         with Progress(_total(run), args.quiet) as tick:
@@ -248,14 +255,16 @@ def _streamed(run: Plan, prepare: Prepare) -> int:
                 prepare(result)
                 report_problems(result)
                 had_error = had_error or bool(result.error)
-                for sink in sinks:
-                    sink.add(result)
+                _deliver(sinks, gone, result)
         for result in run.sources.missing_results():
             report_problems(result)
-            for sink in sinks:
-                sink.add(result)
-        for sink in sinks:
-            sink.close()
+            _deliver(sinks, gone, result)
+        for i, sink in enumerate(sinks):
+            if i not in gone:
+                try:
+                    sink.close()
+                except BrokenPipeError:
+                    _silence_stdout()
     except BaseException:
         for sink in sinks:
             sink.abort()
@@ -267,6 +276,32 @@ def _streamed(run: Plan, prepare: Prepare) -> int:
         say(summary_line(totals.summary(), run.fail_on))
     problems = bool(run.sources.missing) or had_error
     return exit_code(failed=totals.failed, problems=problems, no_exit=args.no_exit)
+
+
+def _deliver(sinks: list, gone: set[int], result: DocumentResult) -> None:
+    """Hand a result to every sink. When the reader of standard output goes away, the audit
+    still finishes, counted but not written, so the exit code is the run's verdict, as it is
+    for the formats written at the end."""
+    for i, sink in enumerate(sinks):
+        if i in gone:
+            sink.totals.add(result)
+            continue
+        try:
+            sink.add(result)
+        except BrokenPipeError:
+            gone.add(i)
+            _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so nothing more (not even the interpreter's final
+    flush) fails on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a real file descriptor (tests run the CLI in-process)
 
 
 def refuse_on_cluster(run: Plan, baseline_mode: bool = False) -> None:
