@@ -68,3 +68,20 @@ def test_the_manual_documents_the_column_order():
     manual = (ROOT / "docs" / "reports.md").read_text(encoding="utf-8")
     line = next(ln for ln in manual.splitlines() if ln.startswith("Columns, in order:"))
     assert re.findall(r"`([a-z_]+)`", line) == list(COLUMNS)
+
+
+def test_suppressed_findings_are_rows_with_their_suppression(cli, tmp_path):
+    import csv
+    import io
+
+    (tmp_path / "s.md").write_text(
+        "<!-- claims-audit-disable-next-line unsourced-statistic -- from the 2024 survey -->\n"
+        "80% of our patients live in Austin.\n\nStudies show it works.\n"
+    )
+    r = cli("s.md", "--format", "csv", "--no-model")
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    silenced = [row for row in rows if row["suppression"]]
+    assert [row["rule"] for row in silenced] == ["stat-percentage"]
+    assert json.loads(silenced[0]["suppression"])["reason"] == "from the 2024 survey"
+    assert [row["line"] for row in rows] == sorted(row["line"] for row in rows)  # source order
+    assert any(row["rule"] == "vague-studies-show" and not row["suppression"] for row in rows)

@@ -1,5 +1,7 @@
 """The CSV report: one row per finding, for spreadsheets and ad-hoc analysis.
 
+Findings suppressed inline are rows too, with the `suppression` cell filled in.
+
 Columns are the JSON report's finding fields, in the same order (the order of the Finding
 dataclass; new fields are only ever appended, so existing column positions stay put). List and
 mapping values (qualifiers, links, suppression) are JSON strings, and a missing value (None) is an
@@ -22,7 +24,7 @@ import json
 import re
 from dataclasses import fields
 
-from audit.core.finding import Finding
+from audit.core.finding import Finding, sort_key
 from audit.core.result import all_findings
 
 # `review` is a column only when a finding has one (--decisions, --claims-library), so a run
@@ -49,7 +51,13 @@ def csv_text(columns: list[str] | tuple[str, ...], rows: list[dict]) -> str:
 
 
 def render(report) -> str:
-    findings = all_findings(report.results)
+    """Findings and inline-suppressed findings (their `suppression` cell says how and why), in
+    source order: a reviewer filtering the sheet sees what was silenced, as the JSON and HTML
+    reports show it."""
+    findings = sorted(
+        [*all_findings(report.results), *(f for r in report.results for f in r.suppressed)],
+        key=sort_key,
+    )
     columns = COLUMNS + (("review",) if any(f.review for f in findings) else ())
     lines = [",".join(columns)]
     for f in findings:
