@@ -60,9 +60,23 @@ def cmd_audit(argv: list[str]) -> int:
         return show_settings(args, config)
     require_inputs(parser, args)
     run = plan(args, config, report_targets.formats(args))
+    if args.show_files:
+        return show_files(run)
     if args.engine == "dask":
         return _on_cluster(run)
     return _locally(run)
+
+
+def show_files(run: Plan) -> int:
+    """--show-files: what the run would audit, after discovery, ignore files, include,
+    exclude and --diff (ruff's --show-files); corpus exports by file name."""
+    for i in run.sources.inputs:
+        print(i.url or i.path)
+    for path in run.sources.corpus_files:
+        print(f"{path} (corpus export)")
+    for message in run.sources.missing:
+        say(message)
+    return exit_code(failed=False, problems=bool(run.sources.missing), no_exit=False)
 
 
 def require_inputs(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
@@ -79,6 +93,8 @@ def plan(
     where = report_targets.targets(formats, args, sources)
     baseline = None
     baseline_path = Path(args.baseline) if args.baseline else config.baseline
+    if args.no_baseline:
+        baseline_path = None
     if baseline_path is not None and not baseline_mode:
         from audit.policy.baseline import load_baseline
 

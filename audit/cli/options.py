@@ -119,6 +119,20 @@ def _project_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--no-config", action="store_true", help="ignore configuration files")
     p.add_argument("--baseline", metavar="FILE", help="fail only on findings not in this baseline")
+    p.add_argument(
+        "--no-baseline", action="store_true", help="ignore the config's baseline for this run"
+    )
+    p.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply the config's exclude globs to files named on the command line too "
+        "(for pre-commit, which names every file)",
+    )
+    p.add_argument(
+        "--show-files",
+        action="store_true",
+        help="print the files and pages the run would audit, one per line, then exit",
+    )
     p.add_argument("--diff", metavar="REF", help="audit only lines changed since this git ref")
     review = p.add_argument_group("compliance review (docs/review.md)")
     review.add_argument(

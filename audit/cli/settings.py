@@ -62,6 +62,7 @@ def show_settings(args: argparse.Namespace, config: Config) -> int:
         f"exclude = {value(config.exclude)}",
         f"baseline = {value(args.baseline or (str(config.baseline) if config.baseline else ''))}",
         f"require-suppression-reason = {value(config.require_suppression_reason)}",
+        f"force-exclude = {value(config.force_exclude or args.force_exclude)}",
         f"site = {value(config.site)}",
         "",
         "[severity]",

@@ -66,7 +66,11 @@ def gather(args: argparse.Namespace, config: Config, limits: Limits) -> Sources:
     inputs = [
         i
         for i in inputs
-        if (i.explicit or config.selects(i.path))
+        if (
+            (not (args.force_exclude or config.force_exclude) or not config.excludes(i.path))
+            if i.explicit
+            else config.selects(i.path)
+        )
         and (changed is None or (i.fs_path is not None and i.fs_path.resolve() in changed))
     ]
     if changed and not inputs:

@@ -38,6 +38,7 @@ class Config:
     overrides: list[Override] = field(default_factory=list)
     baseline: Path | None = None
     require_suppression_reason: bool = False
+    force_exclude: bool = False  # exclude applies to files named on the command line too
     source_tiers: dict[str, int] = field(default_factory=dict)  # domain -> tier 1-4
     site: list[str] = field(default_factory=list)  # the audited site's domains: not sources
     decisions: list[Path] = field(default_factory=list)  # reviewers' decisions files
@@ -69,7 +70,13 @@ class Config:
         rel = self.relative(path)
         if self.include and not any(match(rel, g) for g in self.include):
             return False
-        return not any(match(rel, g) for g in self.exclude)
+        return not self.excludes(path)
+
+    def excludes(self, path: str) -> bool:
+        """Does an exclude glob match this path (for files named on the command line, with
+        force-exclude)?"""
+        rel = self.relative(path)
+        return any(match(rel, g) for g in self.exclude)
 
 
 def find_config(start: Path | None = None, notes: list[str] | None = None) -> Path | None:
@@ -169,6 +176,7 @@ def _config(path: Path, spec: ConfigFile) -> Config:
         ],
         baseline=root / spec.baseline if spec.baseline is not None else None,
         require_suppression_reason=spec.require_suppression_reason,
+        force_exclude=spec.force_exclude,
         source_tiers={d.lower().removeprefix("www."): t for d, t in spec.source_tiers.items()},
         site=spec.sites,
         decisions=[root / p for p in spec.decisions],

@@ -74,6 +74,11 @@ class ConfigFile(_Strict):
     exclude: list[Glob] = Field(default_factory=list, description="Gitignore-style globs.")
     baseline: str | None = Field(None, description="The baseline file, relative to here.")
     require_suppression_reason: bool = Field(False, alias="require-suppression-reason")
+    force_exclude: bool = Field(
+        False,
+        alias="force-exclude",
+        description="Apply `exclude` to files named on the command line too (pre-commit).",
+    )
     source_tiers: dict[str, Tier] = Field(
         default_factory=dict, alias="source-tiers", description="Domain -> source tier (1 best)."
     )
@@ -111,6 +116,7 @@ _MUST = {
     "decisions": "must be a list of file paths",
     "claims-library": "must be a file path",
     "require-suppression-reason": "must be true or false",
+    "force-exclude": "must be true or false",
     "source-tiers": "must be a table of domain = tier",
     "overrides": "must be an array of tables ([[overrides]])",
 }
