@@ -238,6 +238,8 @@ def _write_reports(run: Plan, results: list[DocumentResult]) -> None:
             inputs=list(args.paths),
             color=fmt == "text" and target is None and use_color(sys.stdout, args.color),
             quiet=args.quiet,
+            concise=args.output_format == "concise",
+            statistics=args.statistics,
         )
         text = render(fmt, report)
         if target is None:

@@ -259,6 +259,18 @@ def _selection_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
+    p.add_argument(
+        "--output-format",
+        choices=["full", "concise"],
+        default="full",
+        help="console findings: full (the sentence, the matched words, the fix) or concise "
+        "(one line each)",
+    )
+    p.add_argument(
+        "--statistics",
+        action="store_true",
+        help="console: how many findings each rule made, instead of the findings",
+    )
     p.add_argument("--batch-size", type=number(int, minimum=1), default=16, help=argparse.SUPPRESS)
 
 

@@ -41,6 +41,8 @@ class Report:
     created: str = field(default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     color: bool = False
     quiet: bool = False
+    concise: bool = False  # console: one line per finding (--output-format concise)
+    statistics: bool = False  # console: a count per rule instead of the findings
 
 
 def render(fmt: str, report: Report) -> str:

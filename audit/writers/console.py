@@ -24,13 +24,20 @@ def use_color(stream, choice: str = "auto") -> bool:
     return bool(getattr(stream, "isatty", lambda: False)()) and "NO_COLOR" not in os.environ
 
 
+SHOWN = 300  # characters of a sentence shown under its finding
+
+
 def render(report) -> str:
     """Console text; with report.quiet only the summary line."""
-    text = render_results(report.results, report.fail_on, report.color)
+    if report.statistics:
+        return statistics(report.results, report.fail_on, report.rulebook)
+    text = render_results(report.results, report.fail_on, report.color, report.concise)
     return text.splitlines()[-1] + "\n" if report.quiet else text
 
 
-def render_results(results: list[DocumentResult], fail_on: str, color: bool = False) -> str:
+def render_results(
+    results: list[DocumentResult], fail_on: str, color: bool = False, concise: bool = False
+) -> str:
     def c(code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if color else text
 
@@ -40,12 +47,63 @@ def render_results(results: list[DocumentResult], fail_on: str, color: bool = Fa
             continue  # in the baseline: counted in the summary, not repeated
         head = f"{escape(f.path)}:{f.line}:{f.column}: {c(_COLORS[f.severity], f.severity)} "
         head += f"{c(_BOLD, escape(f.category + '/' + f.rule))}: {escape(f.message)}"
+        if concise:
+            lines.append(f"{head} [{escape(' '.join(f.match.split()))}]")
+            continue
         lines.append(head)
-        sentence = escape(textwrap.shorten(f.sentence, width=300, placeholder=" ..."))
-        lines.append(c(_DIM, f"    | {sentence}"))
+        sentence = " ".join(f.sentence.split())
+        lines.append(
+            c(_DIM, f"    | {escape(textwrap.shorten(sentence, SHOWN, placeholder=' ...'))}")
+        )
+        caret = _caret(sentence, f.match, f.start - f.sentence_start)
+        if caret:
+            lines.append("    | " + c(_COLORS[f.severity], caret))
         lines.append(f"    = {escape(f.action)}: {escape(f.suggestion)}")
         if f.review:
             lines.append(f"    ~ {escape(review_line(f.review))}")
+    lines.append(summary_line(summarize(results, fail_on), fail_on))
+    return "\n".join(lines) + "\n"
+
+
+def _caret(sentence: str, match: str, hint: int) -> str:
+    """Carets under the matched words in the shown sentence (rustc and ruff style); "" when
+    the words are not in the part shown. `hint` is about where they start (source offsets,
+    which markup can shift), to pick the right one of repeated words."""
+    words = " ".join(match.split())
+    if not words:
+        return ""
+    found = [i for i in _occurrences(sentence, words)]
+    if not found:
+        return ""
+    at = min(found, key=lambda i: abs(i - hint))
+    if at + len(words) > SHOWN - 4:
+        return ""  # cut off by the shortened sentence
+    return " " * len(escape(sentence[:at])) + "^" * len(escape(words))
+
+
+def _occurrences(text: str, words: str):
+    i = text.find(words)
+    while i >= 0:
+        yield i
+        i = text.find(words, i + 1)
+
+
+def statistics(results: list[DocumentResult], fail_on: str, rulebook=None) -> str:
+    """--statistics: how many findings each rule made, most first (ruff's --statistics)."""
+    counts: dict[tuple[str, str], int] = {}
+    messages: dict[str, str] = {}
+    for f in all_findings(results):
+        if f.baseline_state == "unchanged":
+            continue
+        counts[(f.rule, f.severity)] = counts.get((f.rule, f.severity), 0) + 1
+        rule = rulebook.by_id.get(f.rule) if rulebook is not None else None
+        messages[f.rule] = rule.message if rule is not None else f.message  # not per finding
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    width = max((len(rule) for (rule, _), _ in rows), default=0)
+    lines = [
+        f"{n:>6}  {escape(rule).ljust(width)}  {sev:<7}  {escape(messages[rule])}"
+        for (rule, sev), n in rows
+    ]
     lines.append(summary_line(summarize(results, fail_on), fail_on))
     return "\n".join(lines) + "\n"
 
