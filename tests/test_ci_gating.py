@@ -320,3 +320,11 @@ def test_packs_narrows_the_rule_book_of_the_whole_run(cli, repo):
     assert [d["error"] for d in report["documents"]] == [None, None]
     assert set(report["summary"]["by_category"]) == {"unsourced-statistic"}
     assert "statistics" in cli("--show-settings", cwd=repo).stdout
+
+
+def test_a_passing_run_with_a_baseline_says_all_checks_passed(cli, repo):
+    assert cli("baseline", "content", "-o", "b.json", cwd=repo).returncode == 0
+    r = cli("content", "--baseline", "b.json", cwd=repo)
+    assert r.returncode == 0
+    (line,) = r.stdout.splitlines()  # nothing new to show: the summary alone
+    assert line.startswith("All checks passed (") and " baselined) in " in line

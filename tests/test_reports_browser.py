@@ -295,3 +295,31 @@ def test_print_layout_shows_everything_and_the_sign_off(page):
     assert page.evaluate("getComputedStyle(document.querySelector('.finding')).breakInside") == (
         "avoid"
     )
+
+
+def test_new_only_filter_hides_baselined_findings(browser, tmp_path):
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = [sys.executable, str(ROOT / "run_audit.py")]
+    subprocess.run(
+        [*run, "baseline", "examples/", "-o", "b.json"], cwd=tmp_path, env=env, check=True
+    )
+    post = tmp_path / "examples" / "iv-drip-landing.md"
+    post.write_text(post.read_text() + "\nExperts agree our new drip cures hangovers.\n")
+    r = subprocess.run(
+        [*run, "examples/", "--baseline", "b.json", "--format", "html", "-o", "r.html"],
+        cwd=tmp_path, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert r.returncode == 1, r.stderr
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto((tmp_path / "r.html").as_uri())
+    total = len(_visible_cards(page))
+    page.get_by_label("New only").check()
+    shown = _visible_cards(page)
+    assert 0 < len(shown) < total
+    assert all("in baseline" not in c["text"] for c in shown)
+    assert any("hangovers" in c["text"] or "Experts agree" in c["text"] for c in shown)
+    page.get_by_role("button", name="Reset").click()
+    assert len(_visible_cards(page)) == total
+    context.close()

@@ -159,3 +159,16 @@ def test_a_long_suppressed_list_is_cut_to_keep_the_comment_small(rulebook):
     assert f"<summary>Suppressed inline ({SUPPRESSED_ROWS + 7})</summary>" in md
     assert len([ln for ln in md.splitlines() if ln.startswith("| `a.md:")]) == SUPPRESSED_ROWS
     assert "7 more suppressed findings: the HTML and JSON reports list all." in md
+
+
+def test_new_findings_come_first_and_baselined_ones_are_collapsed(rulebook):
+    from dataclasses import replace
+
+    new = _finding("a.md", 3, "Studies show it works.", "Studies show")
+    old = replace(
+        _finding("a.md", 1, "Experts agree it helps.", "Experts agree"), baseline_state="unchanged"
+    )
+    md = _md([DocumentResult("a.md", findings=[old, new])], rulebook)
+    block = md[md.index("<summary><code>a.md</code>") :]
+    assert block.index("`a.md:3:1`") < block.index("<summary>In the baseline (1)</summary>")
+    assert block.index("<summary>In the baseline (1)</summary>") < block.index("`a.md:1:1`")

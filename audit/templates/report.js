@@ -11,6 +11,7 @@
   var severity = document.getElementById("filter-severity");
   var docFilter = document.getElementById("filter-document");
   var search = document.getElementById("filter-search");
+  var newOnly = document.getElementById("filter-new");  // only when a baseline was used
   var status = document.getElementById("filter-status");
   var cards = Array.prototype.slice.call(document.querySelectorAll(".finding"));
   var docs = Array.prototype.slice.call(document.querySelectorAll(".doc"));
@@ -31,14 +32,15 @@
       var ok = (!cat || card.getAttribute("data-category") === cat) &&
         (!sev || card.getAttribute("data-severity") === sev) &&
         (!doc || card.getAttribute("data-doc") === doc) &&
-        (!query || haystack.get(card).indexOf(query) !== -1);
+        (!query || haystack.get(card).indexOf(query) !== -1) &&
+        !(newOnly && newOnly.checked && card.getAttribute("data-baseline") === "unchanged");
       card.classList.toggle("filtered-out", !ok);
       if (ok) { visible.add(card.id); }
     });
     pieces.forEach(function (piece) {
       piece.classList.toggle("off", !ids(piece).some(function (id) { return visible.has(id); }));
     });
-    var narrowed = Boolean(cat || sev || query);
+    var narrowed = Boolean(cat || sev || query || (newOnly && newOnly.checked));
     docs.forEach(function (section) {
       var other = Boolean(doc) && section.getAttribute("data-doc") !== doc;
       var empty = narrowed && !section.querySelector(".finding:not(.filtered-out)");
@@ -51,8 +53,10 @@
 
   [category, severity, docFilter].forEach(function (el) { el.addEventListener("change", apply); });
   search.addEventListener("input", apply);
+  if (newOnly) { newOnly.addEventListener("change", apply); }
   document.getElementById("filter-reset").addEventListener("click", function () {
     category.value = ""; severity.value = ""; docFilter.value = ""; search.value = "";
+    if (newOnly) { newOnly.checked = false; }
     apply();
     search.focus();
   });

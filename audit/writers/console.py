@@ -127,8 +127,16 @@ def review_line(review: dict) -> str:
 
 
 def summary_line(s: dict, fail_on: str) -> str:
-    """The closing line, from a summary dict (also used by the streaming writers)."""
+    """The closing line, from a summary dict (also used by the streaming writers). A passing
+    run whose findings are all in the baseline says so plainly, as ruff does."""
     sev = s["by_severity"]
+    if not s["failed"] and s["baselined"] and s["baselined"] == s["findings"]:
+        docs = s["documents"]
+        return (
+            f"All checks passed ({s['baselined']} baselined) in {docs} "
+            f"document{'s' if docs != 1 else ''}, {s['words']} words"
+            + (f"; {s['suppressed']} suppressed" if s["suppressed"] else "")
+        )
     return (
         f"{s['findings']} finding{'s' if s['findings'] != 1 else ''} "
         f"({sev['error']} error, {sev['warning']} warning, {sev['info']} info) in "

@@ -87,15 +87,41 @@ def _sentence(f: Finding) -> str:
 
 
 def _file_block(result: DocumentResult, expanded: bool) -> str:
+    """A file's findings: new ones first, those already in the baseline collapsed below."""
     counts = Counter(f.severity for f in result.findings)
     split = ", ".join(
         f"{counts[s]} {s}" for s in sorted(counts, key=SEVERITY_RANK.__getitem__, reverse=True)
     )
+    new = [f for f in result.findings if f.baseline_state != "unchanged"]
+    known = [f for f in result.findings if f.baseline_state == "unchanged"]
+    body = _rows(new) if new else []
+    if known:
+        body += [
+            f"<details><summary>In the baseline ({len(known)})</summary>",
+            "",
+            *_rows(known),
+            "",
+            "</details>",
+        ]
+    return "\n".join(
+        [
+            f"<details{' open' if expanded else ''}><summary><code>{html_text(result.path)}</code>: "
+            f"{_plural(len(result.findings), 'finding')} ({split})</summary>",
+            "",
+            *body,
+            "",
+            "</details>",
+            "",
+        ]
+    )
+
+
+def _rows(findings: list[Finding]) -> list[str]:
     rows = [
         "| Where | Severity | Rule | Action | Sentence |",
         "| --- | --- | --- | --- | --- |",
     ]
-    for f in result.findings:
+    for f in findings:
         state = " (in baseline)" if f.baseline_state == "unchanged" else ""
         if f.review:  # --decisions / --claims-library
             state += f" ({text(review_line(f.review))})"
@@ -103,17 +129,7 @@ def _file_block(result: DocumentResult, expanded: bool) -> str:
             f"| {code(f'{f.path}:{f.line}:{f.column}')} | {f.severity}{state} | {code(f.rule)} "
             f"| {text(f.action)} | {_sentence(f)} |"
         )
-    return "\n".join(
-        [
-            f"<details{' open' if expanded else ''}><summary><code>{html_text(result.path)}</code>: "
-            f"{_plural(len(result.findings), 'finding')} ({split})</summary>",
-            "",
-            *rows,
-            "",
-            "</details>",
-            "",
-        ]
-    )
+    return rows
 
 
 def _summary(report, totals: Totals) -> list[str]:
