@@ -284,6 +284,13 @@ def _inside(
 
 
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+# The fix for a claim that already cites a source: the question is whether the source says it.
+CITED_SUGGESTION = (
+    "Check that the cited source supports this exact claim (the same product or ingredient, "
+    "dose, population and outcome). If it does, keep the claim and record the check (a review "
+    "decision or an inline suppression naming the source); if not, reword the claim to what "
+    "the source shows."
+)
 
 
 def _quoted(document: Document, block, start: int) -> bool:
@@ -348,8 +355,10 @@ def _finding(
     line, col = document.lines.position(src_start)
     end_line, end_col = document.lines.position(src_end)
     message = rule.message + note
+    suggestion = rule.suggestion
     if "cited" in qualifiers and rule.when["cited"] != "suppress":
         message += " (cited: check that the source supports this exact claim)"
+        suggestion = CITED_SUGGESTION
     if "hedged" in qualifiers:
         message += " (hedged)"
     return Finding(
@@ -369,7 +378,7 @@ def _finding(
         severity=severity,
         action=rule.action,
         message=message,
-        suggestion=rule.suggestion,
+        suggestion=suggestion,
         rationale=rule.rationale,
         qualifiers=qualifiers,
         links=[

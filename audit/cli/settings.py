@@ -63,6 +63,7 @@ def show_settings(args: argparse.Namespace, config: Config) -> int:
         f"baseline = {value(args.baseline or (str(config.baseline) if config.baseline else ''))}",
         f"require-suppression-reason = {value(config.require_suppression_reason)}",
         f"force-exclude = {value(config.force_exclude or args.force_exclude)}",
+        f"cited-claims = {value(config.cited_claims)}",
         f"site = {value(config.site)}",
         "",
         "[severity]",

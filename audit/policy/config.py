@@ -39,6 +39,7 @@ class Config:
     baseline: Path | None = None
     require_suppression_reason: bool = False
     force_exclude: bool = False  # exclude applies to files named on the command line too
+    cited_claims: str = "keep"  # "info": cited efficacy and disease claims are lowered to info
     source_tiers: dict[str, int] = field(default_factory=dict)  # domain -> tier 1-4
     site: list[str] = field(default_factory=list)  # the audited site's domains: not sources
     decisions: list[Path] = field(default_factory=list)  # reviewers' decisions files
@@ -177,6 +178,7 @@ def _config(path: Path, spec: ConfigFile) -> Config:
         baseline=root / spec.baseline if spec.baseline is not None else None,
         require_suppression_reason=spec.require_suppression_reason,
         force_exclude=spec.force_exclude,
+        cited_claims=spec.cited_claims,
         source_tiers={d.lower().removeprefix("www."): t for d, t in spec.source_tiers.items()},
         site=spec.sites,
         decisions=[root / p for p in spec.decisions],

@@ -74,6 +74,12 @@ class ConfigFile(_Strict):
     exclude: list[Glob] = Field(default_factory=list, description="Gitignore-style globs.")
     baseline: str | None = Field(None, description="The baseline file, relative to here.")
     require_suppression_reason: bool = Field(False, alias="require-suppression-reason")
+    cited_claims: Literal["keep", "info"] = Field(
+        "keep",
+        alias="cited-claims",
+        description="Efficacy and disease claims that cite a source: keep their severity, or "
+        "lower them to info (a well-cited explainer then passes the gate).",
+    )
     force_exclude: bool = Field(
         False,
         alias="force-exclude",
@@ -117,6 +123,7 @@ _MUST = {
     "claims-library": "must be a file path",
     "require-suppression-reason": "must be true or false",
     "force-exclude": "must be true or false",
+    "cited-claims": 'must be "keep" or "info"',
     "source-tiers": "must be a table of domain = tier",
     "overrides": "must be an array of tables ([[overrides]])",
 }

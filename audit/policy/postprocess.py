@@ -21,6 +21,8 @@ from audit.review.apply import ReviewSet
 
 # Context lowers a claim to info (hedged, question); a configured severity must not undo that.
 _LOWERED = {"hedged", "question"}
+# What `cited-claims = "info"` lowers: claims whose source a person must check, not figures.
+_CLAIMS = {"efficacy-claim", "disease-claim"}
 
 
 @dataclass
@@ -46,6 +48,8 @@ def finish(results: list[DocumentResult], policy: Policy) -> None:
             new = severity.get(f.rule) or severity.get(f.category)
             if new and not (_LOWERED & set(f.qualifiers)):
                 f.severity = new
+            if cfg.cited_claims == "info" and "cited" in f.qualifiers and f.category in _CLAIMS:
+                f.severity = "info"
             findings.append(f)
         findings, suppressed = apply(findings, r.directives)
         extra = directive_findings(
