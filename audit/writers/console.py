@@ -126,6 +126,10 @@ def review_line(review: dict) -> str:
     return line + ("; does not fail the gate" if review.get("cleared") else "")
 
 
+def _words(n: int) -> str:
+    return f"{n} word{'' if n == 1 else 's'}"
+
+
 def summary_line(s: dict, fail_on: str) -> str:
     """The closing line, from a summary dict (also used by the streaming writers). A passing
     run whose findings are all in the baseline says so plainly, as ruff does."""
@@ -134,13 +138,13 @@ def summary_line(s: dict, fail_on: str) -> str:
         docs = s["documents"]
         return (
             f"All checks passed ({s['baselined']} baselined) in {docs} "
-            f"document{'s' if docs != 1 else ''}, {s['words']} words"
+            f"document{'s' if docs != 1 else ''}, {_words(s['words'])}"
             + (f"; {s['suppressed']} suppressed" if s["suppressed"] else "")
         )
     return (
         f"{s['findings']} finding{'s' if s['findings'] != 1 else ''} "
         f"({sev['error']} error, {sev['warning']} warning, {sev['info']} info) in "
-        f"{s['documents']} document{'s' if s['documents'] != 1 else ''}, {s['words']} words"
+        f"{s['documents']} document{'s' if s['documents'] != 1 else ''}, {_words(s['words'])}"
         + (
             f"; {s['documents_with_errors']} could not be read"
             if s["documents_with_errors"]
