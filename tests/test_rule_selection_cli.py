@@ -50,3 +50,15 @@ def test_an_unknown_rule_id_gets_a_did_you_mean(cli, tmp_path):
     )
     r = cli("a.md", "--ignore", "zzzz")
     assert "unknown rule id or category: zzzz (claims-audit rules lists them)" in r.stderr
+
+
+def test_rules_as_json_with_descriptions(cli, rulebook):
+    import json
+
+    listed = json.loads(cli("rules", "--format", "json").stdout)
+    assert {r["id"] for r in listed} == {r.id for r in rulebook.rules}
+    one = json.loads(cli("rules", "show", "stat-percentage", "--format", "json").stdout)
+    assert one["description"] and one["rationale"] and one["examples"]["flag"]
+    assert one["docs"] == "docs/rules/stat-percentage.md"
+    r = cli("rules", "show", "stat-percentge")
+    assert r.returncode == 2 and "did you mean 'stat-percentage'?" in r.stderr
