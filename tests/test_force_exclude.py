@@ -80,3 +80,19 @@ def test_the_pre_commit_hook_sends_content_files_only():
         "static/robots.txt",
     ):
         assert not sent(name), name
+
+
+def test_stdin_filename_names_the_input_and_its_per_file_settings_apply(cli, tmp_path):
+    (tmp_path / ".claims-audit.toml").write_text(
+        '[[overrides]]\nfiles = ["legal/**"]\ndisable = ["vague-attribution"]\n'
+    )
+    text = "Studies show that our drip helps.\n"
+    r = cli(
+        "-", "--stdin-filename", "content/post.md", "--format", "json", "--no-model", stdin=text
+    )
+    report = json.loads(r.stdout)
+    assert report["documents"][0]["path"] == "content/post.md"
+    assert report["documents"][0]["format"] == "markdown"
+    assert "vague-attribution" in {f["category"] for f in report["findings"]}
+    r = cli("-", "--stdin-filename", "legal/terms.md", "--format", "json", "--no-model", stdin=text)
+    assert "vague-attribution" not in {f["category"] for f in json.loads(r.stdout)["findings"]}

@@ -253,6 +253,12 @@ def _selection_options(p: argparse.ArgumentParser) -> None:
         help="format for stdin and files with other suffixes (default: guess)",
     )
     p.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="the file standard input comes from (editors): reports name it, its suffix sets "
+        "the format, and the config's per-file settings apply to it",
+    )
+    p.add_argument(
         "--model",
         metavar="NAME",
         help="an installed spaCy pipeline to use instead of blank English",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from audit.cli.messages import say
@@ -61,6 +61,8 @@ def gather(args: argparse.Namespace, config: Config, limits: Limits) -> Sources:
     default_paths = [] if args.paths or args.urls or args.sitemap else ["."]
     notes: list[str] = []
     inputs, missing = discover([*(paths or default_paths), *url_args], args.input_format, notes)
+    if args.stdin_filename:
+        inputs = [_named_stdin(i, args.stdin_filename, args.input_format) for i in inputs]
     for note in notes:
         say(note, warning=True)
     inputs = [
@@ -80,6 +82,18 @@ def gather(args: argparse.Namespace, config: Config, limits: Limits) -> Sources:
             "(.md, .markdown, .html, .htm, .txt) under the paths given"
         )
     return Sources(inputs, corpus_files, spec, missing + empty, changed, fetcher)
+
+
+def _named_stdin(i: Input, name: str, input_format: str) -> Input:
+    """Standard input under the name --stdin-filename gives (ruff's and ESLint's option)."""
+    if i.fs_path is not None or i.url:
+        return i
+    fmt = input_format
+    if fmt == "auto":
+        from audit.core.formats import FORMAT_BY_SUFFIX
+
+        fmt = FORMAT_BY_SUFFIX.get(Path(name).suffix.lower(), "auto")
+    return replace(i, path=name, format=fmt)
 
 
 def _web(args: argparse.Namespace, limits: Limits) -> tuple[Fetcher | None, list[str], list[str]]:
