@@ -89,10 +89,10 @@ def _sandbox(where: Path, base: str) -> Path:
 
 def _page_examples(page: Path, where: Path) -> None:
     """review.md's example files, from its own code blocks: the draft, the library, the
-    decisions file, and a decisions file with a bad value."""
-    if page.name != "review.md":
+    decisions file, and a decisions file with a bad value (the README shows the same loop)."""
+    if page.name not in ("review.md", "README.md"):
         return
-    text = page.read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "review.md").read_text(encoding="utf-8")
     block = {k: re.search(rf"```{k}\n(.*?)```", text, re.S) for k in ("markdown", "yaml", "json")}
     for name, kind in (
         ("draft.md", "markdown"),
