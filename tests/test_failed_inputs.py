@@ -39,8 +39,10 @@ def test_html_and_markdown_say_fails_and_why(cli, inputs, tmp_path):
     for fmt in ("html", "md"):
         assert cli(*inputs, "--format", fmt, "-o", f"r.{fmt}").returncode == 2
     html = (tmp_path / "r.html").read_text()
-    assert "Fails --fail-on warning: 2 inputs could not be audited" in html
-    assert "Passes" not in html and "missing.md" in html
+    assert "Not ready to publish: 2 inputs could not be audited" in html
+    assert (
+        "Ready to publish" not in html.replace("Not ready to publish", "") and "missing.md" in html
+    )
     md = (tmp_path / "r.md").read_text()
     assert md.startswith(
         "## claims-audit: fails `--fail-on warning`\n\n2 inputs could not be audited."

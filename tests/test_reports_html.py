@@ -187,14 +187,19 @@ def test_output_is_deterministic_and_covers_all_documents(rulebook):
     assert "Could not be read: bad.md: binary file" in first
     assert first.count('class="doc"') == 3
     unread = "1 input could not be audited"
-    assert f"Fails --fail-on warning: 2 findings at or above warning; {unread}" in first
+    assert f"Not ready to publish: 2 findings need a citation or an edit; {unread}" in first
+    assert "(gate: warning and above, <code>--fail-on warning</code>)" in first
     later = Report(docs, "error", rulebook, inputs=["docs/"], created="2030-01-01T00:00:00Z")
-    assert f"Fails --fail-on error: 1 finding at or above error; {unread}" in render("html", later)
+    assert f"Not ready to publish: 1 finding needs a citation or an edit; {unread}" in render(
+        "html", later
+    )
     baselined = [replace(f, baseline_state="unchanged") for f in (a, b)]
     docs[0] = replace(docs[0], findings=baselined)
     # the baseline holds every finding, but an input was not read: never "Passes"
-    assert f"Fails --fail-on warning: {unread}</p>" in render("html", _report(docs, rulebook))
-    assert "Passes --fail-on warning" in render("html", _report(docs[:2], rulebook))
+    assert f"Not ready to publish: {unread} <span" in render("html", _report(docs, rulebook))
+    assert "Ready to publish: no finding at warning or above" in render(
+        "html", _report(docs[:2], rulebook)
+    )
 
 
 @pytest.mark.parametrize("fmt", ["html", "md", "csv"])
@@ -211,3 +216,21 @@ def test_cli_out_dir_writes_all_three(cli, tmp_path):
     assert r.returncode == 1, r.stderr
     names = sorted(p.name for p in (tmp_path / "reports").iterdir())
     assert names == ["claims-audit.csv", "claims-audit.html", "claims-audit.md"]
+
+
+def test_category_colours_are_far_apart_in_hue():
+    """Bundled categories must not be told apart by a shade alone (amber and orange were)."""
+    import colorsys
+
+    from audit.writers.html_report import CATEGORY_COLOURS
+
+    def hue(hex_colour: str) -> float:
+        r, g, b = (int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+        return colorsys.rgb_to_hls(r, g, b)[0] * 360
+
+    hues = {name: hue(strong) for name, (_, strong) in CATEGORY_COLOURS.items()}
+    for a in hues:
+        for b in hues:
+            if a < b:
+                gap = abs(hues[a] - hues[b])
+                assert min(gap, 360 - gap) >= 15, (a, b, hues[a], hues[b])

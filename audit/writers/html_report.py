@@ -47,11 +47,11 @@ CATEGORY_COLOURS: dict[str, tuple[str, str]] = {
     "efficacy-claim": ("#e9d5ff", "#7e22ce"),
     "spam-link": ("#ccfbf1", "#0f766e"),
     "absolute-claim": ("#fecaca", "#b91c1c"),
-    "safety-claim": ("#fed7aa", "#c2410c"),
+    "safety-claim": ("#d9f99d", "#4d7c0f"),  # a hue of its own: orange sat beside amber
 }
 SPARE_COLOURS: tuple[tuple[str, str], ...] = (
     ("#fbcfe8", "#be185d"),
-    ("#d9f99d", "#4d7c0f"),
+    ("#fed7aa", "#c2410c"),
     ("#c7d2fe", "#4338ca"),
     ("#e5e7eb", "#374151"),
     ("#bae6fd", "#0369a1"),
