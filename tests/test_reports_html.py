@@ -234,3 +234,32 @@ def test_category_colours_are_far_apart_in_hue():
             if a < b:
                 gap = abs(hues[a] - hues[b])
                 assert min(gap, 360 - gap) >= 15, (a, b, hues[a], hues[b])
+
+
+def test_cards_show_the_sentence_and_the_rationale_is_given_once_per_rule(rulebook):
+    src = "Doctors recommend <it> & it cures 90% of colds.\n"
+    one = _finding("a.md", src, "Doctors recommend", "vague-attribution", rationale="Once (FTC).")
+    two = replace(one, line=2, fingerprint="x2")
+    out = render(
+        "html",
+        _report([DocumentResult("a.md", "markdown", 9, 1, [one, two], source=src)], rulebook),
+    )
+    assert (
+        out.count(
+            '<p class="quote"><mark class="hit">Doctors recommend</mark> &lt;it&gt; &amp; it cures 90% of colds.</p>'
+        )
+        == 2
+    )  # the sentence, escaped, with the matched words marked
+    assert out.count("Once (FTC).") == 1  # in "Why these rules matter", not on each card
+    assert out.count('href="#rule-vague-attribution-rule"') == 2
+    assert 'id="rule-vague-attribution-rule"' in out
+
+
+def test_a_long_sentence_is_shortened_around_the_match():
+    from audit.writers.html_cards import QUOTE_CHARS, sentence_parts
+
+    sentence = "word " * 100 + "studies show it " + "tail " * 100
+    f = _finding("a.md", sentence, "studies show", "vague-attribution")
+    before, hit, after = sentence_parts(f)
+    assert hit == "studies show" and before.startswith("… ") and after.endswith(" …")
+    assert len(before) + len(hit) + len(after) <= QUOTE_CHARS + 4

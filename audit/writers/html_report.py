@@ -26,6 +26,7 @@ from audit import __version__
 from audit.core.finding import Finding, sort_key
 from audit.core.result import DocumentResult
 from audit.core.totals import Totals
+from audit.writers.html_cards import card, rules_fired
 
 if TYPE_CHECKING:
     import jinja2
@@ -281,7 +282,7 @@ def _documents(
         for f in result.findings[:MAX_CARDS]:
             n = len(numbered)
             numbered[n] = f
-            cards.append({"n": n, "id": f"f{n}", "finding": f, "colour": colours[f.category]})
+            cards.append(card(n, f, colours[f.category]))
         docs.append(
             {
                 "id": f"d{d}",
@@ -358,6 +359,7 @@ def render(report: Report) -> str:
         by_action=by_action,
         docs=docs,
         suppressed=sorted((f for r in results for f in r.suppressed), key=sort_key),
+        rules_fired=rules_fired(results, report.rulebook, MAX_CARDS),
         **_charts(by_category, doc_rows, colours),
         css=Markup(css),
         js=Markup(js),
