@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.chromium import launch_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 PAYLOAD_MD = """\
@@ -59,10 +59,6 @@ SUPPRESSED_MD = """\
 """
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> Path:
     """The examples plus hostile documents, audited by the real CLI into one HTML report."""
@@ -88,21 +84,7 @@ def report(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser():
-    problem = None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        problem = "Playwright is not installed (pip install -e '.[test]')"
-    if problem is None and not Path(CHROMIUM).is_file():
-        problem = f"{CHROMIUM} is missing (apt-get install chromium)"
-    if problem:
-        if _in_ci():
-            pytest.fail(f"browser tests cannot run in CI: {problem}")
-        pytest.skip(problem)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    yield from launch_browser()
 
 
 @pytest.fixture

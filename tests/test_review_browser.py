@@ -19,7 +19,7 @@ import jsonschema
 import pytest
 
 from audit.review.decisions import json_schema
-from tests.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.chromium import launch_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = """\
@@ -44,21 +44,7 @@ def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def browser():
-    problem = None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        problem = "Playwright is not installed (pip install -e '.[test]')"
-    if problem is None and not Path(CHROMIUM).is_file():
-        problem = f"{CHROMIUM} is missing (apt-get install chromium)"
-    if problem:
-        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
-            pytest.fail(f"browser tests cannot run in CI: {problem}")
-        pytest.skip(problem)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    yield from launch_browser()
 
 
 @pytest.fixture
