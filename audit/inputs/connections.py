@@ -107,7 +107,7 @@ class PrivatePeer(InputError):
         super().__init__(f"{host}: {self.reason}")
 
 
-# Long because the classes are built here: requests and urllib3 load only when a page is fetched.
+# The classes are built here: requests and urllib3 load only when a page is fetched.
 def guarded_adapter(check_peers: bool):
     """An HTTPAdapter whose connections obey the request deadline and, unless private
     addresses are allowed, check the address the socket reached.
@@ -134,31 +134,24 @@ def guarded_adapter(check_peers: bool):
             raise PrivatePeer(host, peer)
         return sock
 
-    class GuardedHTTPConnection(HTTPConnection):
+    class Guard:  # mixed into urllib3's HTTP and HTTPS connections
         def _new_conn(self):
-            return checked(super()._new_conn(), self.host)
+            return checked(super()._new_conn(), self.host)  # type: ignore[misc]
 
         def connect(self):
-            super().connect()
-            register(self.sock)
+            super().connect()  # type: ignore[misc]
+            register(self.sock)  # type: ignore[attr-defined]
 
         def request(self, *args, **kwargs):
-            if self.sock is not None:  # a kept-alive connection: connect() is not called
-                register(self.sock)
-            return super().request(*args, **kwargs)
+            if self.sock is not None:  # type: ignore[attr-defined]  # kept alive: no connect()
+                register(self.sock)  # type: ignore[attr-defined]
+            return super().request(*args, **kwargs)  # type: ignore[misc]
 
-    class GuardedHTTPSConnection(HTTPSConnection):
-        def _new_conn(self):
-            return checked(super()._new_conn(), self.host)
+    class GuardedHTTPConnection(Guard, HTTPConnection):
+        pass
 
-        def connect(self):
-            super().connect()
-            register(self.sock)
-
-        def request(self, *args, **kwargs):
-            if self.sock is not None:  # a kept-alive connection: connect() is not called
-                register(self.sock)
-            return super().request(*args, **kwargs)
+    class GuardedHTTPSConnection(Guard, HTTPSConnection):
+        pass
 
     class GuardedHTTPPool(HTTPConnectionPool):
         ConnectionCls = GuardedHTTPConnection
