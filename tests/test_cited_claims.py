@@ -11,7 +11,12 @@ CITED = (
 
 
 def _findings(r) -> list[dict]:
-    return [f for f in json.loads(r.stdout)["findings"] if f["category"] == "efficacy-claim"]
+    """Efficacy findings, including those folded into a stronger finding on the same words."""
+    return [
+        f
+        for f in json.loads(r.stdout)["findings"]
+        if "efficacy-claim" in [f["category"]] + [x["category"] for x in f["related"]]
+    ]
 
 
 def test_a_cited_claim_gets_a_fix_about_its_source(cli, tmp_path):

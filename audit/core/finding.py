@@ -34,6 +34,9 @@ class Finding:
     fingerprint: str = ""
     baseline_state: str | None = None  # "new" | "unchanged" when a baseline is in use
     suppression: dict | None = None  # the inline directive that suppressed it
+    # Rules whose matches overlap this one's, folded into it (audit.policy.overlaps): each a
+    # dict of rule, category, severity and message.
+    related: list[dict] = field(default_factory=list)
     # A reviewer's decision or the approved claim matched (audit.review); reports leave the
     # key out when there is none, so runs without review files write what they always wrote.
     review: dict | None = None
@@ -48,6 +51,16 @@ class Finding:
     def cleared(self) -> bool:
         """Reviewed as accepted or dismissed, or an approved claim: it does not fail the gate."""
         return bool(self.review and self.review.get("cleared"))
+
+    @property
+    def also(self) -> str:
+        """The related rules in a line ("" when none): "also efficacy-claim/efficacy-verb
+        (warning), disease-claim/disease-claim (warning)"."""
+        if not self.related:
+            return ""
+        return "also " + ", ".join(
+            f"{r['category']}/{r['rule']} ({r['severity']})" for r in self.related
+        )
 
     @property
     def rank(self) -> int:

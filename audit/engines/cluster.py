@@ -113,7 +113,7 @@ def audit_partition(job: Job, index: int, inputs: Any) -> dict[str, Any]:
 
 # Parquet cannot hold a column that is sometimes a list and sometimes null, so the nested
 # fields are JSON text, as in the CSV report.
-_NESTED = ("qualifiers", "links", "suppression")
+_NESTED = ("qualifiers", "links", "suppression", "related")
 
 
 def _write_partition(target: str, rows: list[dict], fmt: str) -> None:

@@ -20,6 +20,7 @@ from audit.core.finding import SEVERITY_RANK, Finding
 from audit.core.formats import FORMAT_BY_SUFFIX
 from audit.core.labels import LABELS
 from audit.inputs.discovery import Input
+from audit.policy.overlaps import merge_overlapping
 from audit.readers.document import Document
 from audit.rulebook.book import RuleBook
 
@@ -145,7 +146,9 @@ def evaluate(
             {label: len(ids) for label, ids in gold.items()},
         )
         if not check_only:
-            pred = _predicted(result.findings, document, sents, floor)
+            # Scored as reported: overlapping matches folded into the strongest finding, whose
+            # related rules still predict their categories.
+            pred = _predicted(merge_overlapping(result.findings), document, sents, floor)
             _count(report, result.path, document.text, sents, gold, pred, quote)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
@@ -173,8 +176,13 @@ def _predicted(
     pred: dict[str, set[int]] = {c: set() for c in LABELS}
     plain_by_source: dict[int, int] = {}
     for f in findings:
-        labels_met = [lb for lb in LABELS if f.category in PREDICTED_BY[lb]]
-        if not labels_met or f.rank < floor:
+        if f.rank < floor:  # the strongest of its related rules (audit.policy.overlaps)
+            continue
+        met = {f.category} | {
+            r["category"] for r in f.related if SEVERITY_RANK[r["severity"]] >= floor
+        }
+        labels_met = [lb for lb in LABELS if met & set(PREDICTED_BY[lb])]
+        if not labels_met:
             continue
         key = f.sentence_start
         if key not in plain_by_source:

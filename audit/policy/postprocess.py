@@ -1,7 +1,8 @@
 """After the audit, before the writers: project policy applied to every document's findings.
 
 Order matters and is fixed: rules disabled by config -> severity changes -> inline
-suppressions (and findings about the suppressions) -> review decisions and the approved-claims
+suppressions (and findings about the suppressions) -> overlapping matches folded into the
+strongest (audit.policy.overlaps) -> review decisions and the approved-claims
 library (and the findings they add) -> --min-severity -> --diff lines ->
 baseline marking. Keeping it in one place keeps every writer and the exit code consistent.
 """
@@ -16,6 +17,7 @@ from audit.core.result import DocumentResult
 from audit.inputs.gitdiff import touches
 from audit.policy.baseline import mark
 from audit.policy.config import Config
+from audit.policy.overlaps import merge_overlapping
 from audit.policy.suppressions import apply, directive_findings
 from audit.review.apply import ReviewSet
 
@@ -52,6 +54,7 @@ def finish(results: list[DocumentResult], policy: Policy) -> None:
                 f.severity = "info"
             findings.append(f)
         findings, suppressed = apply(findings, r.directives)
+        findings = merge_overlapping(findings)
         extra = directive_findings(
             r.path, r.directives, policy.known, cfg.require_suppression_reason
         )

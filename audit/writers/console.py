@@ -48,7 +48,8 @@ def render_results(
         head = f"{escape(f.path)}:{f.line}:{f.column}: {c(_COLORS[f.severity], f.severity)} "
         head += f"{c(_BOLD, escape(f.category + '/' + f.rule))}: {escape(f.message)}"
         if concise:
-            lines.append(f"{head} [{escape(' '.join(f.match.split()))}]")
+            also = f" ({escape(f.also)})" if f.related else ""
+            lines.append(f"{head} [{escape(' '.join(f.match.split()))}]{also}")
             continue
         lines.append(head)
         sentence = " ".join(f.sentence.split())
@@ -59,6 +60,8 @@ def render_results(
         if caret:
             lines.append("    | " + c(_COLORS[f.severity], caret))
         lines.append(f"    = {escape(f.action)}: {escape(f.suggestion)}")
+        if f.related:
+            lines.append(f"    + {escape(f.also)}")
         if f.review:
             lines.append(f"    ~ {escape(review_line(f.review))}")
     lines.append(summary_line(summarize(results, fail_on), fail_on))

@@ -43,5 +43,7 @@ def render(report) -> str:
                 ]
             )
             message = f"{escape(f.message)}. {escape(f.suggestion)}\n> {escape(f.sentence)}"
+            if f.related:
+                message += f"\n{escape(f.also)}"
             lines.append(f"::{LEVEL[f.severity]} {props}::{_data(message)}")
     return "\n".join(lines) + ("\n" if lines else "")

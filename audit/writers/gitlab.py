@@ -11,7 +11,7 @@ def render(report) -> str:
     issues = [
         {
             "type": "issue",
-            "description": f"{f.message}: {f.sentence}",
+            "description": f"{f.message}: {f.sentence}" + (f" ({f.also})" if f.related else ""),
             "check_name": f.rule,
             "categories": ["Style"],
             "fingerprint": f.fingerprint,

@@ -41,6 +41,8 @@ def rules_fired(results: list[DocumentResult], rulebook: RuleBook, max_cards: in
     for r in results:
         for f in r.findings[:max_cards]:
             fired.setdefault(f.rule, f)
+            for related in f.related:  # folded into this card: linked from it, so listed
+                fired.setdefault(related["rule"], f)
     out = []
     for rule_id in sorted(fired):
         f = fired[rule_id]
@@ -48,7 +50,7 @@ def rules_fired(results: list[DocumentResult], rulebook: RuleBook, max_cards: in
         out.append(
             {
                 "id": rule_id,
-                "category": f.category,
+                "category": rule.category if rule else f.category,
                 "message": rule.message if rule else f.message,
                 "rationale": (rule.rationale if rule else f.rationale) or "(no rationale given)",
             }

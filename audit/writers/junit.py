@@ -59,6 +59,7 @@ def render(report) -> str:
             fail.text = (
                 f"{f.path}:{f.line}:{f.column}: {f.severity} {f.category}/{f.rule}\n"
                 f"{f.sentence}\n{f.action}: {f.suggestion}\nWhy: {f.rationale}"
+                + (f"\n{f.also.capitalize()}" if f.related else "")
             )
             cases += 1
             fails += 1

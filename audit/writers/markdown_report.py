@@ -125,8 +125,9 @@ def _rows(findings: list[Finding]) -> list[str]:
         state = " (in baseline)" if f.baseline_state == "unchanged" else ""
         if f.review:  # --decisions / --claims-library
             state += f" ({text(review_line(f.review))})"
+        also = "".join(f", also {code(r['rule'])}" for r in f.related)
         rows.append(
-            f"| {code(f'{f.path}:{f.line}:{f.column}')} | {f.severity}{state} | {code(f.rule)} "
+            f"| {code(f'{f.path}:{f.line}:{f.column}')} | {f.severity}{state} | {code(f.rule)}{also} "
             f"| {text(f.action)} | {_sentence(f)} |"
         )
     return rows
@@ -189,7 +190,11 @@ def _summary(report, totals: Totals) -> list[str]:
 def _rules(findings: list[Finding], rulebook) -> list[str]:
     """Each rule that fired, once, as the rule pack defines it (a finding's own severity may
     have been lowered, for example by a hedge)."""
-    fired = sorted({f.rule: f for f in reversed(findings)}.items())
+    first: dict[str, object] = {f.rule: f for f in reversed(findings)}
+    for r in (r for f in findings for r in f.related):  # folded into a stronger finding
+        if r["rule"] in rulebook.by_id:
+            first.setdefault(r["rule"], rulebook.by_id[r["rule"]])
+    fired = sorted(first.items())
     if not fired:
         return []
     lines = [f"<details><summary>Rules that fired ({len(fired)})</summary>", ""]

@@ -101,6 +101,15 @@ class ReviewEntry(_Closed):
     )
 
 
+class RelatedEntry(_Closed):
+    """A rule whose match overlaps the finding's, reported with it rather than on its own."""
+
+    rule: str
+    category: str
+    severity: Severity
+    message: str
+
+
 class FindingEntry(_Closed):
     """One flagged sentence in one category."""
 
@@ -131,6 +140,9 @@ class FindingEntry(_Closed):
         description="With a baseline: whether the baseline holds this finding."
     )
     suppression: SuppressionEntry | None
+    related: list[RelatedEntry] = Field(
+        description="Rules that matched the same words: the finding is the strongest of them."
+    )
     review: ReviewEntry | None = Field(
         default=None, description="Only with --decisions or --claims-library: see ReviewEntry."
     )

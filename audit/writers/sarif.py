@@ -118,6 +118,8 @@ def _result(f, index: dict[str, int]) -> dict:
     }
     if f.rule in index:
         result["ruleIndex"] = index[f.rule]
+    if f.related:  # rules whose matches overlap this one (audit.policy.overlaps)
+        result["properties"]["related"] = f.related
     if f.baseline_state:
         result["baselineState"] = f.baseline_state
     if f.suppression:
