@@ -21,11 +21,12 @@ def match(path: str, pattern: str) -> bool:
 @lru_cache(maxsize=1024)
 def compiled(pattern: str) -> Any:
     """The RE2 pattern of a glob (None for one that matches nothing); raises on a bad glob."""
-    from pathspec.patterns.gitwildmatch import GitWildMatchPattern
+    # pathspec's gitignore pattern (GitWildMatchPattern is deprecated; same translation)
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
     from audit.rulebook.safe_regex import compile_regex
 
-    glob = GitWildMatchPattern(pattern)
+    glob = GitIgnoreSpecPattern(pattern)
     if glob.include is not True or glob.regex is None:
         return None  # a comment, an empty or a negated pattern matches nothing
     return compile_regex(glob.regex.pattern)
