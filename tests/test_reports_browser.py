@@ -132,7 +132,7 @@ def test_hostile_text_never_runs_or_becomes_markup(page):
     svgs = page.evaluate(
         "Array.from(document.querySelectorAll('svg'), s => s.closest('.chart') !== null)"
     )
-    assert svgs == [True, True]  # only the two charts
+    assert len(svgs) >= 2 and all(svgs)  # only the charts' bars
     source = page.evaluate(
         "Array.from(document.querySelectorAll('.src'), s => s.textContent).join('\\n')"
     )

@@ -18,6 +18,9 @@ class DocumentResult:
     error: str | None = None
     notes: list[str] = field(default_factory=list)
     source: str | None = None  # kept only when a writer shows whole documents
+    # For HTML documents, with the source: the text a reader sees and its source map
+    # (audit.readers.sourcemap.SourceMap), so the HTML report can show readable text.
+    readable: tuple[str, Any] | None = None
     suppressed: list[Finding] = field(default_factory=list)
     directives: list[Any] = field(default_factory=list)  # inline suppression comments
     citations: list[Any] = field(default_factory=list)  # CitedLink, with --check-links

@@ -219,6 +219,8 @@ def _finish_document(
         result.error = f"{document.path}: could not be audited ({type(exc).__name__}: {exc})"
     if options.keep_source:
         result.source = document.source
+        if document.format == "html":
+            result.readable = (document.text, document.map)
     if keep:
         kept: Any = result
         kept.document = document

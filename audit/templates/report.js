@@ -76,6 +76,9 @@
     if (button) {  // from a finding to its sentence in the text
       var id = button.getAttribute("data-show");
       var hits = pieces.filter(function (p) { return ids(p).indexOf(id) !== -1; });
+      // An HTML document shows its readable text, its source folded: jump to what is shown.
+      var shown = hits.filter(function (p) { return p.offsetParent !== null; });
+      if (shown.length) { hits = shown; }
       if (hits.length) {
         hits[0].scrollIntoView({block: "center"});
         hits.forEach(function (p) { p.classList.add("flash"); });
@@ -92,6 +95,21 @@
       if (card) { card.scrollIntoView({block: "nearest"}); card.focus({preventScroll: true}); }
     }
   });
+
+  // A pane cut by its height says there is more below (a line and a shadow), until the end.
+  var panes = Array.prototype.slice.call(document.querySelectorAll(".src-pane, .findings"));
+  function markMore(pane) {
+    var more = pane.scrollHeight - pane.scrollTop - pane.clientHeight > 4;
+    pane.classList.toggle("more-below", more);
+  }
+  panes.forEach(function (pane) {
+    pane.addEventListener("scroll", function () { markMore(pane); }, {passive: true});
+    markMore(pane);
+  });
+  window.addEventListener("resize", function () { panes.forEach(markMore); });
+  bar.addEventListener("change", function () { panes.forEach(markMore); });
+  bar.addEventListener("input", function () { panes.forEach(markMore); });
+  document.addEventListener("toggle", function () { panes.forEach(markMore); }, true);
 
   // The page arrives unfiltered; filter only if the browser restored earlier choices.
   if (category.value || severity.value || docFilter.value || search.value) {

@@ -27,6 +27,8 @@ from audit.core.finding import Finding, sort_key
 from audit.core.result import DocumentResult
 from audit.core.totals import Totals
 from audit.writers.html_cards import card, rules_fired
+from audit.writers.html_charts import charts
+from audit.writers.html_readable import text_ranges
 
 if TYPE_CHECKING:
     import jinja2
@@ -196,49 +198,6 @@ class _Styler:
         return out
 
 
-# --- Charts -------------------------------------------------------------------------------------
-
-
-def bar_chart(
-    chart_id: str,
-    title: str,
-    bars: list[tuple[str, float, str, str]],
-    empty: str,
-    width: int = 560,
-    label_width: int = 200,
-    row: int = 26,
-) -> dict:
-    """Geometry for a horizontal bar chart; bars are (label, value, value text, CSS class).
-
-    Bars scale to the largest value and leave room for the value text after the longest bar.
-    Labels longer than the label column keep their end (a file name matters more than its
-    folders) behind an ellipsis; the full label is in each bar's tooltip.
-    """
-    top = max((v for _, v, _, _ in bars), default=0) or 1
-    span = width - label_width - 60
-    max_chars = label_width // 7
-    return {
-        "id": chart_id,
-        "title": title,
-        "empty": empty,
-        "width": width,
-        "height": max(row * len(bars), row),
-        "label_width": label_width,
-        "row": row,
-        "bars": [
-            {
-                "label": label,
-                "short_label": label if len(label) <= max_chars else "…" + label[-max_chars + 1 :],
-                "value_text": text,
-                "width": round(span * value / top, 1),
-                "y": i * row,
-                "cls": cls,
-            }
-            for i, (label, value, text, cls) in enumerate(bars)
-        ],
-    }
-
-
 # --- Rendering ----------------------------------------------------------------------------------
 
 
@@ -246,13 +205,26 @@ def bar_chart(
 def _environment() -> jinja2.Environment:
     import jinja2
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("audit", "templates"),
         autoescape=True,  # every template, whatever its name: values are text unless marked
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+    )
+    env.filters["breakable"] = breakable
+    return env
+
+
+def breakable(text: str) -> Any:
+    """Escaped text with a line-break opportunity after each / and _: a path wraps between
+    its folders on a narrow screen or a printed table, never inside a name."""
+    from markupsafe import Markup, escape
+
+    return Markup("").join(
+        Markup("<wbr>") + escape(part) if i else escape(part)
+        for i, part in enumerate(re.split(r"(?<=[/_\\])", str(text)))
     )
 
 
@@ -300,7 +272,7 @@ def _documents(
         )
     styler = _Styler(numbered, colours)
     for doc, result in zip(docs, results, strict=True):
-        doc["lines"] = None
+        doc["lines"] = doc["text_lines"] = None
         if result.source is not None:
             ranges = [
                 (c["n"], c["finding"].sentence_start, c["finding"].sentence_end)
@@ -310,6 +282,10 @@ def _documents(
             doc["lines"] = [
                 [styler.piece(p) for p in line] for line in split_source(result.source, ranges)
             ]
+            if result.readable is not None:  # HTML: the text a reader sees, source on demand
+                text, smap = result.readable
+                pieces = split_source(text, text_ranges(smap, ranges))
+                doc["text_lines"] = [[styler.piece(p) for p in line] for line in pieces]
     return docs, styler
 
 
@@ -360,41 +336,9 @@ def render(report: Report) -> str:
         docs=docs,
         suppressed=sorted((f for r in results for f in r.suppressed), key=sort_key),
         rules_fired=rules_fired(results, report.rulebook, MAX_CARDS),
-        **_charts(by_category, doc_rows, colours),
+        **charts(by_category, doc_rows, colours),
         css=Markup(css),
         js=Markup(js),
         csp=csp,
         **review,
     )
-
-
-def _charts(
-    by_category: list[dict[str, Any]], doc_rows: list[dict[str, Any]], colours: dict[str, int]
-) -> dict[str, dict[str, Any]]:
-    """The two bar charts: findings by category, and the densest documents."""
-    density = sorted(
-        (r for r in doc_rows if r["per_1000_words"] is not None),
-        key=lambda r: (-r["per_1000_words"], r["path"]),
-    )[:10]
-    return {
-        "category_chart": bar_chart(
-            "chart-category",
-            "Findings by category",
-            [
-                (r["category"], r["total"], str(r["total"]), f"bar{colours[r['category']]}")
-                for r in by_category
-            ],
-            "No findings.",
-        ),
-        "density_chart": bar_chart(
-            "chart-density",
-            "Claims density: findings per 1,000 words"
-            + (f" (top {len(density)} of {len(doc_rows)} documents)" if len(doc_rows) > 10 else ""),
-            [
-                (r["path"], r["per_1000_words"], f"{r['per_1000_words']:.1f}", "neutral")
-                for r in density
-            ],
-            "No documents with words.",
-            label_width=260,  # room for a folder and a file name
-        ),
-    }
