@@ -29,6 +29,8 @@ def categories(findings):
         ("html", f"<p>{STAT}.<sup><a href='#ref1'>1</a></sup></p>"),
         ("html", f"<p>{STAT} <a href='https://www.nih.gov/study'>in this trial</a>.</p>"),
         ("markdown", f"{STAT} (source: CDC, 2022)."),
+        ("markdown", f"According to the Global Sleep Report 2022, {STAT.lower()}."),  # named, dated
+        ("markdown", f"{STAT}, as the National Health Interview Survey (2021) shows."),
     ],
 )
 def test_cited_statistic_is_not_flagged(audit_text, fmt, text):
@@ -141,6 +143,7 @@ def test_negations_cautions_questions_give_nothing_at_warning(audit_text, text):
         ("html", f'<link rel="canonical" href="https://clinic.example/blog/x"><p>{STAT} (<a href="https://www.clinic.example/results">results</a>).</p>'),
         ("markdown", f"{STAT}, researchers at Stanford University found."),  # named, no date
         ("markdown", f"{STAT} in a 2015 survey."),  # a year, no named source
+        ("markdown", f"{STAT} in our Customer Survey, run since 2015 on every order."),  # no date
         ("markdown", f"{STAT}. Source: CDC, 2022."),  # a citation in the next sentence
     ],
 )  # fmt: skip

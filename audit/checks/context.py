@@ -50,6 +50,12 @@ _CITATION_HINT = re.compile(
 )
 _YEAR_RX = re.compile(r"\b(?:19[5-9]\d|20\d{2})\b")
 _PUBLISHED_IN = re.compile(r"\bpublished\s+(?:in|by)\s+(?:the\s+)?[A-Z]")
+# A named, dated publication is a source (labelling guide): "the Global Asthma Report 2022",
+# "the National Health Survey (2021)". A capitalised title ending in a document noun, then a year.
+_NAMED_REPORT = re.compile(
+    r"\b(?:[A-Z][\w'\u2019&-]*\s+){1,6}(?:Report|Survey|Atlas|Census|Review|Fact\s?[Ss]heet|"
+    r"Guidelines?|Statistics|Yearbook|Bulletin|Audit|Study|Index)\s*[(,]?\s*(?:19|20)\d{2}\b"
+)
 _CLAUSE_BREAK = re.compile(r"[;:]|\bbut\b|\bhowever\b|\balthough\b|\bwhereas\b|\byet\b|,", re.I)
 _URLISH = re.compile(r"(?:https?://|www\.)\S+|\b(?:[a-z0-9-]+\.)+[a-z]{2,}/\S*", re.I)
 # How far before a match hedges, negations and cautions are looked for, in characters. A real
@@ -126,7 +132,7 @@ class Cues:
             a = self.authorities.search(text) if self.authorities else None
             if a:
                 return a.group()
-            p = _PUBLISHED_IN.search(text)
+            p = _PUBLISHED_IN.search(text) or _NAMED_REPORT.search(text)
             if p:
                 return p.group()
         return None
