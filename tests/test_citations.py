@@ -30,6 +30,7 @@ def categories(findings):
         ("html", f"<p>{STAT} <a href='https://www.nih.gov/study'>in this trial</a>.</p>"),
         ("markdown", f"{STAT} (source: CDC, 2022)."),
         ("markdown", f"According to the Global Sleep Report 2022, {STAT.lower()}."),  # named, dated
+        ("markdown", f"{STAT} (Australian Institute of Health and Welfare, 2023)."),
         ("markdown", f"{STAT}, as the National Health Interview Survey (2021) shows."),
     ],
 )

@@ -88,3 +88,33 @@ def test_plain_text_lines_without_punctuation_are_blocks():
 def test_plain_text_wrapped_lines_join():
     blocks = [t for _, t in block_texts(parse("x", "Studies show that\nketamine works.\n", "text"))]
     assert blocks == ["Studies show that ketamine works."]
+
+
+def test_hard_wrapped_prose_joins_even_before_a_capital_or_a_digit():
+    """A press release wrapped at about 72 columns: a line as long as the wrap width that ends
+    mid-sentence continues on the next line, whatever that line starts with, so a citation
+    wrapped onto its own line stays in its sentence. Short unmarked list lines stay blocks."""
+    src = (
+        "About 3.6 million Australians, roughly 1 in 6, live with hearing loss (Australian\n"
+        "Institute of Health and Welfare, 2023). The trial, run at four sites across\n"
+        "2024 and 2025, enrolled adults aged 40 to 75 with mild to moderate loss in\n"
+        "(at least) one ear, and followed them for a full year after fitting.\n"
+        "\n"
+        "What we offer\n"
+        "Free hearing checks\n"
+        "Home visits\n"
+    )
+    blocks = [t for _, t in block_texts(parse("x", src, "text"))]
+    assert blocks[0].startswith("About 3.6 million") and blocks[0].endswith("after fitting.")
+    assert "(Australian Institute of Health and Welfare, 2023)." in blocks[0]
+    assert blocks[1:] == ["What we offer", "Free hearing checks", "Home visits"]
+
+
+def test_a_wrapped_citation_cites_its_statistic(audit_text):
+    text = (
+        "About 3.6 million Australians, roughly 1 in 6, live with hearing loss (Australian\n"
+        "Institute of Health and Welfare, 2023). That figure keeps growing every single year\n"
+        "in the country, and the clinic expects demand for checks to grow along with it.\n"
+    )
+    _, findings = audit_text(text, "text")
+    assert "unsourced-statistic" not in {f.category for f in findings}

@@ -28,7 +28,7 @@ _CITATION_TEXT = re.compile(
             r"\[\^[^\]\s]+\]",  # [^1] left as text
             r"[\u00b9\u00b2\u00b3\u2070-\u2079]+",  # superscript digits
             r"(?<=\w)\^\d{1,3}\b",  # ^3
-            rf"\((?!(?:{_MONTHS})\b){_NAME}(?:\s+et\s+al\.?|\s+(?:and|&)\s+{_NAME})?,?\s+{_YEAR}"
+            rf"\((?!(?:{_MONTHS})\b){_NAME}(?:\s+et\s+al\.?|(?:\s+(?:of|and|for|the|on|&|{_NAME})){{1,8}})?,?\s+{_YEAR}"
             r"(?:\s*[;,][^)]{0,120})?\)",  # (Smith et al., 2020), (CDC, 2022)
             rf"\b{_NAME}\s+et\s+al\.?,?\s*\(?{_YEAR}\b",  # Smith et al. (2020)
             rf"\b{_NAME}\s+(?:and|&)\s+{_NAME},?\s*\({_YEAR}\)",  # Smith and Jones (2019)
