@@ -41,7 +41,9 @@ def test_model_rule_examples(audit_text, rule):
 
 
 def test_a_model_finding_explains_itself(audit_text):
-    _, findings = audit_text("Hollywood stylists have kept this secret from the public for years.")
+    _, findings = audit_text(
+        "Top cardiologists are quietly switching their own families to this oil."
+    )
     (f,) = [f for f in findings if f.rule == "attribution-model"]
     assert "model score" in f.message and "words that weighed most: " in f.message
     assert f.match.lower() in f.message.lower()  # the match is a word that weighed most
@@ -61,9 +63,33 @@ def test_citations_and_questions_apply_to_the_model(audit_text, text, rule):
 
 def test_no_model_runs_the_rules_alone(cli, tmp_path):
     (tmp_path / "a.md").write_text(
-        "Hollywood stylists have kept this secret from the public for years.\n"
+        "Top cardiologists are quietly switching their own families to this oil.\n"
     )
     rules = {f["rule"] for f in json.loads(cli("a.md", "--format", "json").stdout)["findings"]}
     assert "attribution-model" in rules
     alone = json.loads(cli("a.md", "--format", "json", "--no-model").stdout)["findings"]
     assert not [f for f in alone if f["rule"].endswith("-model")]
+
+
+CAMPS = "We conducted 146 free health camps in 62 villages, screening 38,400 people for diabetes.\n"
+
+
+def test_a_rule_hit_the_model_doubts_is_info_and_says_why(cli, tmp_path):
+    """The count rule fires on an activity report; the model scores the sentence near zero as a
+    statistic (DOUBT_BELOW), so the hit is info, with the score in its message. Without the
+    model the rule alone decides (warning); a configured severity does not undo the doubt."""
+    (tmp_path / "a.md").write_text(CAMPS)
+    [f] = json.loads(cli("a.md", "--format", "json").stdout)["findings"]
+    assert (f["rule"], f["severity"]) == ("stat-count-evidence", "info")
+    assert "model-doubt" in f["qualifiers"] and "the sentence model doubts it" in f["message"]
+    [f] = json.loads(cli("a.md", "--format", "json", "--no-model").stdout)["findings"]
+    assert f["severity"] == "warning" and "model-doubt" not in f["qualifiers"]
+    (tmp_path / ".claims-audit.toml").write_text('[severity]\n"unsourced-statistic" = "error"\n')
+    [f] = json.loads(cli("a.md", "--format", "json").stdout)["findings"]
+    assert f["severity"] == "info"
+
+
+def test_a_claim_the_model_agrees_with_stays_a_warning(audit_text):
+    _, findings = audit_text("More than 70% of patients improved within a day.\n", "markdown")
+    stat = [f for f in findings if f.category == "unsourced-statistic"]
+    assert stat and stat[0].severity == "warning" and "model-doubt" not in stat[0].qualifiers

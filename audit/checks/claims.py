@@ -186,7 +186,11 @@ class _Claims:
             for s, e in zip(self.sent_starts, self.sent_ends, strict=True)
         ]
         taken = set(self.best)
-        found = model_candidates(document, spans, model_rules, lambda si, cat: (si, cat) in taken)
+        found, doubted = model_candidates(
+            document, spans, model_rules, lambda si, cat: (si, cat) in taken
+        )
+        for key, score in doubted.items():
+            self._doubt(key, score)
         for si, rule, score, warning, start, end, words in found:
             sentence = self.sentences.get(si)
             if sentence is None:
@@ -202,6 +206,14 @@ class _Claims:
                               severity, qualifiers)  # fmt: skip
             shown = f"; words that weighed most: {', '.join(words)}" if words else ""
             self.notes[key] = f" (model score {score:.2f}{shown})"
+
+    def _doubt(self, key: tuple[int, str], score: float) -> None:
+        """A rule hit the sentence model finds very unlikely: info, saying so."""
+        entry = self.best[key]
+        if entry[3].model is not None or entry[6] != "warning":
+            return  # the model's own finding, or already info, or an error the rule insists on
+        self.best[key] = (SEVERITY_RANK["info"], *entry[1:6], "info", [*entry[7], "model-doubt"])
+        self.notes[key] = f" (the sentence model doubts it: score {score:.2f})"
 
     def findings(self) -> list[Finding]:
         return [

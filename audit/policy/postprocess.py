@@ -21,8 +21,9 @@ from audit.policy.overlaps import merge_overlapping
 from audit.policy.suppressions import apply, directive_findings
 from audit.review.apply import ReviewSet
 
-# Context lowers a claim to info (hedged, question); a configured severity must not undo that.
-_LOWERED = {"hedged", "question"}
+# Context lowers a claim to info (hedged, question, the model's doubt); a configured severity
+# must not undo that.
+_LOWERED = {"hedged", "question", "model-doubt"}
 # What `cited-claims = "info"` lowers: claims whose source a person must check, not figures.
 _CLAIMS = {"efficacy-claim", "disease-claim"}
 
