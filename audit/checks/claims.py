@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import islice
 from typing import Any
 
 from audit.checks.context import Cues, Sentence
 from audit.checks.model_checks import candidates as model_candidates
+from audit.checks.placement import inside, near, quoted
 from audit.core.analysis import Analysis, trimmed
 from audit.core.finding import SEVERITY_RANK, Finding
 from audit.readers.document import Document
@@ -119,15 +119,15 @@ class _Claims:
         bi = bisect_right(self.block_starts, start) - 1
         if bi < 0 or not document.blocks[bi].audited:
             return False
-        if _inside(self.url_spans, self.url_starts, start, end):
+        if inside(self.url_spans, self.url_starts, start, end):
             return False
         scope = rule.when["scope"]
-        if scope == "link" and not _inside(self.link_spans, self.link_starts, start, end, 1):
+        if scope == "link" and not inside(self.link_spans, self.link_starts, start, end, 1):
             return False
         blocks = rule.when.get("blocks")
         if blocks and document.blocks[bi].kind not in blocks:
             return False
-        return scope != "quote" or _quoted(document, document.blocks[bi], start)
+        return scope != "quote" or quoted(document, document.blocks[bi], start)
 
     def _sentence(self, si: int) -> Sentence:
         sentence = self.sentences.get(si)
@@ -149,7 +149,7 @@ class _Claims:
         ):
             return  # the sentence is already flagged for this category at this level
         s_start, s_end = self.sent_starts[si], self.sent_ends[si]
-        if rule.near and not _near(self.document, rule.near, self.cues, s_start, s_end, start, end):
+        if rule.near and not near(self.document, rule.near, self.cues, s_start, s_end, start, end):
             return
         sentence = self._sentence(si)
         outcome = _apply_context(rule, sentence, start, end)
@@ -280,21 +280,6 @@ def _weak_sources(s: Sentence, rulebook: RuleBook, page_url: str | None) -> bool
     return all(tier(h, rulebook.tiers) == 4 or same_site(h, page_url) for h in hrefs)
 
 
-def _inside(
-    spans: list[tuple[int, int]], starts: list[int], start: int, end: int, slack: int = 0
-) -> bool:
-    """Is [start, end) inside one of the sorted spans? (bisect: no scan over every link)"""
-    i = bisect_right(starts, start) - 1
-    while i >= 0 and starts[i] <= start:
-        s, e = spans[i]
-        if end <= e + slack:
-            return True
-        i -= 1
-        if start - starts[i + 1] > 10_000:
-            break
-    return False
-
-
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 # The fix for a claim that already cites a source: the question is whether the source says it.
 CITED_SUGGESTION = (
@@ -303,50 +288,6 @@ CITED_SUGGESTION = (
     "decision or an inline suppression naming the source); if not, reword the claim to what "
     "the source shows."
 )
-
-
-def _quoted(document: Document, block, start: int) -> bool:
-    """Is offset `start` in quoted words: a blockquote, or inside quotation marks in its block?
-
-    Curly and angle quotes open and close unambiguously; straight double quotes alternate.
-    Single quotes are left out: ’ is mostly an apostrophe. Only the last 2,000 characters of
-    the block count, so a huge one-block file stays linear.
-    """
-    if block.kind == "blockquote":
-        return True
-    before = document.text[max(block.start, start - 2000) : start]
-    opened = before.count("\u201c") + before.count("\u00ab")
-    closed = before.count("\u201d") + before.count("\u00bb")
-    return opened > closed or before.count('"') % 2 == 1
-
-
-_WORD = re.compile(r"[\w'\u2019-]+")
-
-
-def _near(
-    document: Document, near: dict, cues: Cues, s_start: int, s_end: int, start: int, end: int
-) -> bool:
-    words = cues.lexicon_sets.get(near["lexicon"], frozenset())
-    window = near["window"]
-    text = document.text
-    side = near["side"]
-    found: list[str] = []
-    reach = 40 * window  # characters: bounds the work on a pathological one-line "sentence"
-    if side in ("after", "either"):
-        after = _WORD.finditer(text, end, min(s_end, end + reach))
-        found += [m.group().lower() for m in islice(after, window)]
-    if side in ("before", "either"):
-        before = _WORD.finditer(text, max(s_start, start - reach), start)
-        found += [m.group().lower() for m in before][-window:]
-    found += [m.group().lower() for m in _WORD.finditer(text, start, end)]
-    if any(w in words for w in found):
-        return True
-    # Multi-word lexicon entries ("blood pressure") are checked on the joined window.
-    phrases = cues.lexicon_phrases.get(near["lexicon"], ())
-    if not phrases:
-        return False
-    joined = " ".join(found)
-    return any(p in joined for p in phrases)
 
 
 def _finding(
