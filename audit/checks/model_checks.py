@@ -66,13 +66,13 @@ def candidates(
     texts = [document.text[spans[si][0] : spans[si][1]] for si in indexes]
     kinds = [document.blocks[bisect_right(starts, spans[si][0]) - 1].kind for si in indexes]
     scores = model.scores(texts, kinds)
-    doubted = {
-        (si, label): float(scores[row, model.labels.index(label)])
-        for label, below in DOUBT_BELOW.items()
-        if label in model.labels
-        for row, si in enumerate(indexes)
-        if scores[row, model.labels.index(label)] < below and taken(si, label)
-    }
+    doubted = {}
+    for label, below in DOUBT_BELOW.items():
+        if label in model.labels:
+            j = model.labels.index(label)
+            for row, si in enumerate(indexes):
+                if scores[row, j] < below and taken(si, label):
+                    doubted[(si, label)] = float(scores[row, j])
     hits: list[tuple[int, int, Rule, float, bool]] = []  # row, sentence, rule, score, warning
     for rule in rules:
         assert rule.model is not None  # the caller passes the model's rules
