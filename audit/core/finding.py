@@ -53,6 +53,11 @@ class Finding:
         return bool(self.review and self.review.get("cleared"))
 
     @property
+    def rule_ids(self) -> list[str]:
+        """Its own rule, then the rules folded into it (audit.policy.overlaps)."""
+        return [self.rule, *(r["rule"] for r in self.related)]
+
+    @property
     def also(self) -> str:
         """The related rules in a line ("" when none): "also efficacy-claim/efficacy-verb
         (warning), disease-claim/disease-claim (warning)"."""

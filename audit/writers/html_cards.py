@@ -40,9 +40,9 @@ def rules_fired(results: list[DocumentResult], rulebook: RuleBook, max_cards: in
     fired: dict[str, Finding] = {}
     for r in results:
         for f in r.findings[:max_cards]:
-            fired.setdefault(f.rule, f)
-            for related in f.related:  # folded into this card: linked from it, so listed
-                fired.setdefault(related["rule"], f)
+            for rule_id in f.rule_ids:  # a folded rule is linked from the card, so listed
+                if rule_id == f.rule or rule_id in rulebook.by_id:
+                    fired.setdefault(rule_id, f)
     out = []
     for rule_id in sorted(fired):
         f = fired[rule_id]

@@ -190,10 +190,11 @@ def _summary(report, totals: Totals) -> list[str]:
 def _rules(findings: list[Finding], rulebook) -> list[str]:
     """Each rule that fired, once, as the rule pack defines it (a finding's own severity may
     have been lowered, for example by a hedge)."""
-    first: dict[str, object] = {f.rule: f for f in reversed(findings)}
-    for r in (r for f in findings for r in f.related):  # folded into a stronger finding
-        if r["rule"] in rulebook.by_id:
-            first.setdefault(r["rule"], rulebook.by_id[r["rule"]])
+    first: dict[str, Finding] = {}
+    for f in findings:
+        for rule_id in f.rule_ids:  # a folded rule is described by the pack, never by f
+            if rule_id == f.rule or rule_id in rulebook.by_id:
+                first.setdefault(rule_id, f)
     fired = sorted(first.items())
     if not fired:
         return []
